@@ -1,0 +1,127 @@
+package dev.breakwater;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+
+/**
+ * The stage returned by {@link CircuitBreaker#callAsync}: completes with the operation's outcome
+ * and reports that outcome, or a cancellation, to the breaker exactly once.
+ *
+ * <p>Whoever completes this future first (the operation's stage through {@link #accept}, or a
+ * caller through {@link #complete}, {@link #completeExceptionally} or {@link #cancel}) first wins
+ * the {@code reported} CAS; only the winner reports to the breaker, and it reports <em>before</em>
+ * completing, so a dependent stage already sees the breaker's new state.
+ */
+final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, Throwable> {
+  private static final VarHandle REPORTED;
+  private static final VarHandle SOURCE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      REPORTED = lookup.findVarHandle(AsyncCall.class, "reported", int.class);
+      SOURCE = lookup.findVarHandle(AsyncCall.class, "source", Future.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final CircuitBreaker breaker;
+  private final long permit;
+  @SuppressWarnings("unused") // accessed through REPORTED
+  private volatile int reported;
+  @SuppressWarnings("unused") // accessed through SOURCE
+  private volatile Future<?> source;
+
+  AsyncCall(CircuitBreaker breaker, long permit) {
+    this.breaker = breaker;
+    this.permit = permit;
+  }
+
+  /** Wins the right to report; true exactly once. */
+  private boolean claim() {
+    return REPORTED.compareAndSet(this, 0, 1);
+  }
+
+  void attach(CompletionStage<T> stage) {
+    if (stage instanceof Future) {
+      Future<?> future = (Future<?>) stage;
+      SOURCE.setVolatile(this, future);
+      // Dekker-style pairing with cancel(): cancel completes this future, then reads source;
+      // we write source, then read our own completion. Both sides are volatile, so at least one
+      // of them sees the other and the operation's future is cancelled at least once.
+      if (isCancelled()) {
+        future.cancel(false);
+      }
+    }
+    stage.whenComplete(this);
+  }
+
+  /** The operation's stage completed. */
+  @Override
+  public void accept(T value, Throwable failure) {
+    if (!claim()) {
+      return; // a caller completed or cancelled first and already released the permit
+    }
+    if (failure == null) {
+      try {
+        breaker.onResult(permit, value);
+      } catch (Throwable classifierFailure) {
+        super.completeExceptionally(classifierFailure);
+        return;
+      }
+      super.complete(value);
+    } else {
+      breaker.onThrowable(permit, unwrap(failure));
+      super.completeExceptionally(failure);
+    }
+  }
+
+  @Override
+  public boolean complete(T value) {
+    if (!claim()) {
+      return false;
+    }
+    try {
+      breaker.onResult(permit, value);
+    } catch (Throwable classifierFailure) {
+      return super.completeExceptionally(classifierFailure);
+    }
+    return super.complete(value);
+  }
+
+  @Override
+  public boolean completeExceptionally(Throwable failure) {
+    if (failure == null) {
+      throw new NullPointerException("failure");
+    }
+    if (!claim()) {
+      return false;
+    }
+    breaker.onThrowable(permit, unwrap(failure));
+    return super.completeExceptionally(failure);
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    if (!claim()) {
+      return false;
+    }
+    breaker.releaseUncounted(permit); // the caller's decision, not the dependency's failure
+    boolean cancelled = super.cancel(mayInterruptIfRunning);
+    Future<?> future = (Future<?>) SOURCE.getVolatile(this);
+    if (future != null) {
+      future.cancel(mayInterruptIfRunning);
+    }
+    return cancelled;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+}

@@ -1,0 +1,201 @@
+package dev.breakwater;
+
+/**
+ * The one place that knows the bit layout of a breaker's 64-bit state word.
+ *
+ * <p>Every piece of mutable state of a {@link CircuitBreaker} lives in one {@code long} that is
+ * only ever changed by compare-and-set. The two top bits hold the state; the next sixteen hold
+ * the <em>generation</em>, bumped by every transition and every reset; the low 46 bits are a
+ * payload whose layout depends on the state:
+ *
+ * <pre>
+ *  63 62 61            46 45      40 39        30 29        20 19                 0
+ * +-----+----------------+----------+------------+------------+--------------------+
+ * | 0 0 |   generation   |              unused (0)            |  failures (16 bits)|  CLOSED
+ * +-----+----------------+----------+------------+------------+--------------------+
+ * | 0 1 |   generation   |  level   |     deadline (40 bits, units of 2^deadlineShift ns)       |  OPEN
+ * +-----+----------------+----------+------------+------------+--------------------+
+ * | 1 0 |   generation   |  level   |  inFlight  | successes  | since (20 bits)    |  HALF_OPEN
+ * +-----+----------------+----------+------------+------------+--------------------+
+ * | 1 1 |   generation   |                        0                                |  FORCED_OPEN
+ * +-----+----------------+-------------------------------------------------------+
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>failures</b> (CLOSED): consecutive failures, 0..65535. The failure threshold is at
+ *       most {@link #MAX_FAILURES}; reaching it leaves CLOSED, so the field never overflows.
+ *   <li><b>level</b> (OPEN, HALF_OPEN): how many times in a row the breaker re-opened from
+ *       HALF_OPEN, saturating at {@link #MAX_LEVEL}; picks the backed-off open timeout. CLOSED has
+ *       no level: closing resets the backoff to its base.
+ *   <li><b>deadline</b> (OPEN): the ticker value at which a probe may be admitted, rounded
+ *       <em>up</em> to units of {@code 2^deadlineShift} ns and kept modulo {@code 2^40}; the
+ *       config picks the shift so that the longest open timeout is below {@code 2^24} units.
+ *   <li><b>inFlight</b>, <b>successes</b> (HALF_OPEN): probes admitted and not yet reported, and
+ *       successes reported, both 0..1023.
+ *   <li><b>since</b> (HALF_OPEN): the ticker value at which HALF_OPEN was entered, rounded down to
+ *       units of {@code 2^sinceShift} ns and kept modulo {@code 2^20}; the config picks the shift
+ *       so that the open timeout is below {@code 2^10} units. Used only to detect hung probes.
+ * </ul>
+ *
+ * <p>A permit handed out by {@code tryAcquire} is the generation of the word that admitted it. Any
+ * state change bumps the generation, so "the permit's generation equals the current word's" is
+ * exactly "no transition or reset happened since this call was admitted" (modulo {@code 2^16}
+ * generations; see {@code core/DESIGN.md}).
+ *
+ * <p>All methods are pure functions of their arguments.
+ */
+final class BreakerWord {
+  private BreakerWord() {}
+
+  // ---- states (equal to CircuitBreaker.State ordinals) ----
+  static final int CLOSED = 0;
+  static final int OPEN = 1;
+  static final int HALF_OPEN = 2;
+  static final int FORCED_OPEN = 3;
+
+  // ---- common fields ----
+  static final int STATE_SHIFT = 62;
+  static final int GENERATION_SHIFT = 46;
+  static final int GENERATION_BITS = 16;
+  static final long GENERATION_MASK = (1L << GENERATION_BITS) - 1;
+  /** The largest generation, and so the largest valid permit. */
+  static final int MAX_GENERATION = (int) GENERATION_MASK;
+
+  // ---- CLOSED ----
+  static final int FAILURES_BITS = 16;
+  static final long FAILURES_MASK = (1L << FAILURES_BITS) - 1;
+  static final int MAX_FAILURES = (int) FAILURES_MASK;
+
+  // ---- OPEN and HALF_OPEN ----
+  static final int LEVEL_SHIFT = 40;
+  static final int LEVEL_BITS = 6;
+  static final long LEVEL_MASK = (1L << LEVEL_BITS) - 1;
+  static final int MAX_LEVEL = (int) LEVEL_MASK;
+
+  // ---- OPEN ----
+  static final int DEADLINE_BITS = 40;
+  static final long DEADLINE_MASK = (1L << DEADLINE_BITS) - 1;
+  /** The longest open timeout is kept below {@code 2^MAX_TIMEOUT_UNIT_BITS} deadline units. */
+  static final int MAX_TIMEOUT_UNIT_BITS = 24;
+
+  // ---- HALF_OPEN ----
+  static final int IN_FLIGHT_SHIFT = 30;
+  static final int SUCCESSES_SHIFT = 20;
+  static final int PROBE_BITS = 10;
+  static final long PROBE_MASK = (1L << PROBE_BITS) - 1;
+  static final int MAX_PROBES = (int) PROBE_MASK;
+  static final long IN_FLIGHT_ONE = 1L << IN_FLIGHT_SHIFT;
+  static final long SUCCESS_ONE = 1L << SUCCESSES_SHIFT;
+  static final int SINCE_BITS = 20;
+  static final long SINCE_MASK = (1L << SINCE_BITS) - 1;
+  /** The open timeout is kept below {@code 2^HUNG_TIMEOUT_UNIT_BITS} "since" units. */
+  static final int HUNG_TIMEOUT_UNIT_BITS = 10;
+
+  // ---- accessors ----
+  static int state(long w) {
+    return (int) (w >>> STATE_SHIFT);
+  }
+
+  static int generation(long w) {
+    return (int) ((w >>> GENERATION_SHIFT) & GENERATION_MASK);
+  }
+
+  static int nextGeneration(long w) {
+    return (int) ((generation(w) + 1) & GENERATION_MASK);
+  }
+
+  static int failures(long w) {
+    return (int) (w & FAILURES_MASK);
+  }
+
+  static int level(long w) {
+    return (int) ((w >>> LEVEL_SHIFT) & LEVEL_MASK);
+  }
+
+  static long deadline(long w) {
+    return w & DEADLINE_MASK;
+  }
+
+  static int inFlight(long w) {
+    return (int) ((w >>> IN_FLIGHT_SHIFT) & PROBE_MASK);
+  }
+
+  static int successes(long w) {
+    return (int) ((w >>> SUCCESSES_SHIFT) & PROBE_MASK);
+  }
+
+  static long since(long w) {
+    return w & SINCE_MASK;
+  }
+
+  // ---- constructors ----
+  private static long header(int state, int generation) {
+    return ((long) state << STATE_SHIFT) | ((generation & GENERATION_MASK) << GENERATION_SHIFT);
+  }
+
+  static long closed(int generation, int failures) {
+    return header(CLOSED, generation) | (failures & FAILURES_MASK);
+  }
+
+  static long open(int generation, int level, long deadlineUnits) {
+    return header(OPEN, generation)
+        | ((level & LEVEL_MASK) << LEVEL_SHIFT)
+        | (deadlineUnits & DEADLINE_MASK);
+  }
+
+  static long halfOpen(int generation, int level, int inFlight, int successes, long sinceUnits) {
+    return header(HALF_OPEN, generation)
+        | ((level & LEVEL_MASK) << LEVEL_SHIFT)
+        | ((inFlight & PROBE_MASK) << IN_FLIGHT_SHIFT)
+        | ((successes & PROBE_MASK) << SUCCESSES_SHIFT)
+        | (sinceUnits & SINCE_MASK);
+  }
+
+  static long forcedOpen(int generation) {
+    return header(FORCED_OPEN, generation);
+  }
+
+  // ---- time ----
+
+  /**
+   * The deadline {@code timeoutNanos} after {@code now}, in deadline units, rounded up so that
+   * the breaker never leaves OPEN early. Signed shifts keep the mapping continuous where a ticker
+   * crosses zero.
+   */
+  static long deadlineUnits(long now, long timeoutNanos, int shift) {
+    return ((now + timeoutNanos + ((1L << shift) - 1)) >> shift) & DEADLINE_MASK;
+  }
+
+  /**
+   * Units left until the OPEN word's deadline, as seen at {@code now}: positive while the
+   * breaker must keep rejecting, zero or negative once a probe may go. The difference is taken
+   * modulo {@code 2^40} and sign-extended, so a ticker that wraps is harmless.
+   */
+  static long remainingUnits(long w, long now, int shift) {
+    long diff = deadline(w) - ((now >> shift) & DEADLINE_MASK);
+    return (diff << (64 - DEADLINE_BITS)) >> (64 - DEADLINE_BITS);
+  }
+
+  static long sinceUnits(long now, int shift) {
+    return (now >> shift) & SINCE_MASK;
+  }
+
+  /** Units elapsed since the HALF_OPEN word's {@code since}, modulo {@code 2^20}. */
+  static long elapsedSinceUnits(long w, long now, int shift) {
+    return (((now >> shift) & SINCE_MASK) - since(w)) & SINCE_MASK;
+  }
+
+  static String toString(long w) {
+    switch (state(w)) {
+      case CLOSED:
+        return "CLOSED[gen=" + generation(w) + ", failures=" + failures(w) + "]";
+      case OPEN:
+        return "OPEN[gen=" + generation(w) + ", level=" + level(w) + ", deadline=" + deadline(w) + "]";
+      case HALF_OPEN:
+        return "HALF_OPEN[gen=" + generation(w) + ", level=" + level(w) + ", inFlight="
+            + inFlight(w) + ", successes=" + successes(w) + ", since=" + since(w) + "]";
+      default:
+        return "FORCED_OPEN[gen=" + generation(w) + "]";
+    }
+  }
+}

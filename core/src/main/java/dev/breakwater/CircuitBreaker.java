@@ -1,0 +1,744 @@
+package dev.breakwater;
+
+import static dev.breakwater.BreakerWord.CLOSED;
+import static dev.breakwater.BreakerWord.FORCED_OPEN;
+import static dev.breakwater.BreakerWord.HALF_OPEN;
+import static dev.breakwater.BreakerWord.IN_FLIGHT_ONE;
+import static dev.breakwater.BreakerWord.OPEN;
+import static dev.breakwater.BreakerWord.SUCCESS_ONE;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A lock-free circuit breaker: CLOSED, OPEN, HALF_OPEN (and FORCED_OPEN), with every counter in
+ * one 64-bit word changed only by compare-and-set.
+ *
+ * <pre>{@code
+ * CircuitBreaker redis = CircuitBreaker.ofDefaults("redis");
+ * String v = redis.call(() -> jedis.get(key));   // throws CallNotPermittedException when open
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * <ol>
+ *   <li><b>CLOSED</b>: calls are admitted. A failure adds one to the consecutive-failure count, a
+ *       success sets it to zero; when the count reaches {@code failureThreshold} the breaker
+ *       opens.
+ *   <li><b>OPEN</b>: calls are rejected until the open timeout (the base timeout times the
+ *       backoff) has passed since it opened. The first call at or after that moment moves the
+ *       breaker to HALF_OPEN and is admitted as its first probe. There is no background thread:
+ *       the transition happens on that caller's thread.
+ *   <li><b>HALF_OPEN</b>: at most {@code halfOpenMaxCalls} probes are in flight at once; other
+ *       calls are rejected. {@code successThreshold} successes close the breaker (counts zero,
+ *       backoff back to its base); any failure re-opens it with the next backoff step.
+ *   <li><b>Generations</b>: every transition and every {@link #reset()} starts a new generation.
+ *       A permit carries the generation that admitted it; an outcome reported with a permit of an
+ *       older generation is ignored: it neither counts nor frees a probe slot of the new state.
+ *       (Generations are counted modulo 2<sup>16</sup>: a permit held across exactly a multiple of
+ *       65,536 state changes would be taken as current.)
+ *   <li><b>Never stuck</b>: if all probe slots of a HALF_OPEN period are taken and the period is
+ *       older than the (base) open timeout, the next caller that would be rejected treats the
+ *       outstanding probes as failed and re-opens the breaker. A call that throws an
+ *       {@link Error}, a cancelled async call, a throwing classifier predicate and a throwing
+ *       listener all release the permit they hold.
+ *   <li><b>Announcements</b>: each transition is made by exactly one thread, the winner of the
+ *       CAS, which then announces it exactly once to the {@link StateChangeListener}s and to the
+ *       {@link System.Logger} named {@code dev.breakwater.CircuitBreaker} (WARNING when opening,
+ *       INFO otherwise).
+ *   <li><b>FORCED_OPEN</b>: after {@link #forceOpen()} every call is rejected until
+ *       {@link #reset()}.
+ * </ol>
+ *
+ * <h2>Cost</h2>
+ * In CLOSED, admitting a call is one volatile read and a success with no failure pending writes
+ * nothing to shared memory, so the common path scales across cores. A rejection in OPEN is one
+ * read of the word and one read of the ticker. Nothing on these paths allocates (the high-level
+ * {@link #call} allocates only the {@link CallNotPermittedException} of a rejection). An instance
+ * is a 32-byte object beyond its name and its shared {@link CircuitBreakerConfig}.
+ *
+ * <h2>Implementation notes</h2>
+ * The word's layout is documented in {@code BreakerWord}. Each operation is a loop of: read the
+ * word (acquire), decide, CAS the next word. A CAS fails only when another thread changed the word
+ * in between, which means that thread made progress, so the loops are lock-free; a retry re-reads
+ * and re-decides from scratch, so no decision is ever taken on a stale word. Each loop has a
+ * linearization point: the successful CAS, or for operations that write nothing (admission in
+ * CLOSED, a success with no failures pending, a stale outcome) the read of the word. Listeners and
+ * logging run after the loop, on the thread whose CAS made the transition.
+ *
+ * <p>The only fields besides the word are final (name, config) or the listener array, which is
+ * itself replaced only by CAS with a fresh copy.
+ */
+public final class CircuitBreaker {
+
+  /** The states of a breaker. */
+  public enum State {
+    /** Calls flow; consecutive failures are counted. */
+    CLOSED,
+    /** Calls are rejected until the open timeout passes. */
+    OPEN,
+    /** A limited number of probe calls test the dependency. */
+    HALF_OPEN,
+    /** Calls are rejected until {@link CircuitBreaker#reset()}. */
+    FORCED_OPEN;
+
+    private static final State[] BY_CODE = values();
+
+    static State of(int code) {
+      return BY_CODE[code];
+    }
+  }
+
+  /**
+   * The value {@link #tryAcquire()} returns when a call is not admitted. Permits are never
+   * negative.
+   */
+  public static final long REJECTED = -1L;
+
+  private static final System.Logger LOG = System.getLogger(CircuitBreaker.class.getName());
+  private static final StateChangeListener[] NO_LISTENERS = new StateChangeListener[0];
+  private static final VarHandle WORD;
+  private static final VarHandle LISTENERS;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      WORD = lookup.findVarHandle(CircuitBreaker.class, "word", long.class);
+      LISTENERS = lookup.findVarHandle(
+          CircuitBreaker.class, "listeners", StateChangeListener[].class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String name;
+  private final CircuitBreakerConfig config;
+  /** All mutable state; see {@link BreakerWord}. Changed only by CAS. */
+  @SuppressWarnings("unused") // accessed through WORD
+  private volatile long word;
+  /** Copy-on-write; replaced only by CAS. */
+  private volatile StateChangeListener[] listeners = NO_LISTENERS;
+
+  private CircuitBreaker(String name, CircuitBreakerConfig config) {
+    this.name = name;
+    this.config = config;
+    this.word = BreakerWord.closed(0, 0);
+  }
+
+  /**
+   * Creates a breaker, CLOSED.
+   *
+   * @param name a name for logs, listeners and exceptions; non-null
+   * @param config its settings; may be shared with other breakers
+   * @return a new breaker
+   * @throws IllegalArgumentException if {@code name} or {@code config} is null
+   */
+  public static CircuitBreaker of(String name, CircuitBreakerConfig config) {
+    if (name == null) {
+      throw new IllegalArgumentException("name must not be null");
+    }
+    if (config == null) {
+      throw new IllegalArgumentException("config must not be null");
+    }
+    return new CircuitBreaker(name, config);
+  }
+
+  /**
+   * Creates a breaker with {@link CircuitBreakerConfig#defaults()}.
+   *
+   * @param name a name for logs, listeners and exceptions; non-null
+   * @return a new breaker
+   * @throws IllegalArgumentException if {@code name} is null
+   */
+  public static CircuitBreaker ofDefaults(String name) {
+    return of(name, CircuitBreakerConfig.defaults());
+  }
+
+  // ------------------------------------------------------------------ high-level API
+
+  /**
+   * Runs {@code operation} if the breaker admits it and records its outcome.
+   *
+   * @param <T> the result type
+   * @param operation the protected call
+   * @return what {@code operation} returned
+   * @throws CallNotPermittedException if the breaker does not admit the call
+   * @throws Exception whatever {@code operation} threw, unchanged
+   */
+  public <T> T call(Callable<? extends T> operation) throws Exception {
+    Objects.requireNonNull(operation, "operation");
+    long permit = acquire();
+    if (permit < 0) {
+      throw rejection(permit);
+    }
+    final T result;
+    try {
+      result = operation.call();
+    } catch (Throwable t) {
+      onThrowable(permit, t);
+      throw t;
+    }
+    onResult(permit, result);
+    return result;
+  }
+
+  /**
+   * Like {@link #call} for an operation that throws no checked exception.
+   *
+   * @param <T> the result type
+   * @param operation the protected call
+   * @return what {@code operation} returned
+   * @throws CallNotPermittedException if the breaker does not admit the call
+   */
+  public <T> T supply(Supplier<? extends T> operation) {
+    Objects.requireNonNull(operation, "operation");
+    long permit = acquire();
+    if (permit < 0) {
+      throw rejection(permit);
+    }
+    final T result;
+    try {
+      result = operation.get();
+    } catch (Throwable t) {
+      onThrowable(permit, t);
+      throw t;
+    }
+    onResult(permit, result);
+    return result;
+  }
+
+  /**
+   * Runs {@code operation} if the breaker admits it and records its outcome.
+   *
+   * @param operation the protected call
+   * @throws CallNotPermittedException if the breaker does not admit the call
+   */
+  public void run(Runnable operation) {
+    Objects.requireNonNull(operation, "operation");
+    long permit = acquire();
+    if (permit < 0) {
+      throw rejection(permit);
+    }
+    try {
+      operation.run();
+    } catch (Throwable t) {
+      onThrowable(permit, t);
+      throw t;
+    }
+    onResult(permit, null);
+  }
+
+  /**
+   * Starts an asynchronous operation if the breaker admits it; its outcome is recorded when the
+   * stage completes. Never throws for a rejection: the returned stage fails with
+   * {@link CallNotPermittedException} instead.
+   *
+   * <p>The returned stage is a {@link CompletableFuture}. Whatever completes it first decides the
+   * outcome recorded: the operation's stage (classified like a synchronous result or
+   * throwable), a caller's {@code complete}/{@code completeExceptionally} (including
+   * {@code orTimeout}, whose {@code TimeoutException} counts as a failure by default), or
+   * {@code cancel}, which releases the permit without counting it and cancels the operation's
+   * own stage if that is a {@link java.util.concurrent.Future}. A {@code CancellationException}
+   * from the operation's own stage is likewise ignored.
+   *
+   * @param <T> the result type
+   * @param operation starts the call; run at most once, on the calling thread
+   * @return a stage that completes with the operation's result or failure
+   */
+  public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> operation) {
+    Objects.requireNonNull(operation, "operation");
+    long permit = acquire();
+    if (permit < 0) {
+      return CompletableFuture.failedFuture(rejection(permit));
+    }
+    AsyncCall<T> call = new AsyncCall<>(this, permit);
+    CompletionStage<T> stage;
+    try {
+      stage = Objects.requireNonNull(operation.get(), "operation returned a null stage");
+    } catch (Throwable t) {
+      call.accept(null, t);
+      return call;
+    }
+    call.attach(stage);
+    return call;
+  }
+
+  // ------------------------------------------------------------------ manual permit API
+
+  /**
+   * Asks for a permit to make one call. A non-negative result is a permit: make the call, then
+   * report its outcome exactly once with {@link #onSuccess}, {@link #onFailure} or
+   * {@link #onIgnored}. {@link #REJECTED} means the call must not be made.
+   *
+   * <p>Reporting a permit twice is a caller error that the breaker cannot always detect (permits
+   * are not individually tracked, to keep the breaker allocation-free); in HALF_OPEN a report for
+   * a generation with no probe in flight is dropped.
+   *
+   * @return a permit (in [0, 65535]) or {@link #REJECTED}
+   */
+  public long tryAcquire() {
+    long permit = acquire();
+    return permit < 0 ? REJECTED : permit;
+  }
+
+  /**
+   * Reports that the call admitted with {@code permit} succeeded.
+   *
+   * @param permit a value returned by {@link #tryAcquire()}
+   * @throws IllegalArgumentException if {@code permit} is not a permit (e.g. {@link #REJECTED})
+   */
+  public void onSuccess(long permit) {
+    checkPermit(permit);
+    success(permit);
+  }
+
+  /**
+   * Reports that the call admitted with {@code permit} failed.
+   *
+   * @param permit a value returned by {@link #tryAcquire()}
+   * @throws IllegalArgumentException if {@code permit} is not a permit (e.g. {@link #REJECTED})
+   */
+  public void onFailure(long permit) {
+    checkPermit(permit);
+    failure(permit);
+  }
+
+  /**
+   * Reports that the call admitted with {@code permit} ended without a verdict (ignored
+   * exception, cancellation): it counts as neither success nor failure, and frees its probe slot
+   * in HALF_OPEN.
+   *
+   * @param permit a value returned by {@link #tryAcquire()}
+   * @throws IllegalArgumentException if {@code permit} is not a permit (e.g. {@link #REJECTED})
+   */
+  public void onIgnored(long permit) {
+    checkPermit(permit);
+    ignored(permit);
+  }
+
+  // ------------------------------------------------------------------ state and control
+
+  /**
+   * The current state. A breaker whose open timeout has passed still reads OPEN until a call
+   * moves it to HALF_OPEN.
+   *
+   * @return the state
+   */
+  public State state() {
+    return State.of(BreakerWord.state(word()));
+  }
+
+  /**
+   * Consecutive failures counted in the current CLOSED period; 0 in the other states.
+   *
+   * @return the failure count
+   */
+  public int failureCount() {
+    long w = word();
+    return BreakerWord.state(w) == CLOSED ? BreakerWord.failures(w) : 0;
+  }
+
+  /**
+   * Successes counted in the current HALF_OPEN period; 0 in the other states.
+   *
+   * @return the success count
+   */
+  public int successCount() {
+    long w = word();
+    return BreakerWord.state(w) == HALF_OPEN ? BreakerWord.successes(w) : 0;
+  }
+
+  /**
+   * Probes admitted and not yet reported in the current HALF_OPEN period; 0 in the other states.
+   *
+   * @return the number of probes in flight
+   */
+  public int probesInFlight() {
+    long w = word();
+    return BreakerWord.state(w) == HALF_OPEN ? BreakerWord.inFlight(w) : 0;
+  }
+
+  /**
+   * Consecutive re-opens from HALF_OPEN behind the current OPEN or HALF_OPEN period (the backoff
+   * step); 0 in CLOSED and FORCED_OPEN.
+   *
+   * @return the backoff level, in [0, 63]
+   */
+  public int backoffLevel() {
+    long w = word();
+    int s = BreakerWord.state(w);
+    return s == OPEN || s == HALF_OPEN ? BreakerWord.level(w) : 0;
+  }
+
+  /**
+   * The name given at creation.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The settings given at creation.
+   *
+   * @return the config
+   */
+  public CircuitBreakerConfig config() {
+    return config;
+  }
+
+  /**
+   * Moves the breaker to CLOSED with zero counts and the backoff at its base, from any state.
+   * Starts a new generation: outcomes of calls admitted before the reset are ignored.
+   */
+  public void reset() {
+    long w;
+    // CAS loop: retried only when another thread changed the word, i.e. made progress.
+    do {
+      w = word();
+    } while (!cas(w, BreakerWord.closed(BreakerWord.nextGeneration(w), 0)));
+    announce(BreakerWord.state(w), CLOSED);
+  }
+
+  /**
+   * Moves the breaker to FORCED_OPEN: every call is rejected until {@link #reset()}. Starts a new
+   * generation. Does nothing if already FORCED_OPEN.
+   */
+  public void forceOpen() {
+    long w;
+    // CAS loop: retried only when another thread changed the word, i.e. made progress.
+    do {
+      w = word();
+      if (BreakerWord.state(w) == FORCED_OPEN) {
+        return;
+      }
+    } while (!cas(w, BreakerWord.forcedOpen(BreakerWord.nextGeneration(w))));
+    announce(BreakerWord.state(w), FORCED_OPEN);
+  }
+
+  /**
+   * Registers a listener for state changes. It sees only transitions made after this call
+   * returns.
+   *
+   * @param listener called once per transition; see {@link StateChangeListener}
+   * @return this breaker
+   * @throws IllegalArgumentException if {@code listener} is null
+   */
+  public CircuitBreaker onStateChange(StateChangeListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener must not be null");
+    }
+    StateChangeListener[] current;
+    StateChangeListener[] next;
+    // Copy-on-write CAS loop: the array is never mutated after publication.
+    do {
+      current = listeners;
+      next = java.util.Arrays.copyOf(current, current.length + 1);
+      next[current.length] = listener;
+    } while (!LISTENERS.compareAndSet(this, current, next));
+    return this;
+  }
+
+  /**
+   * Removes a listener registered with {@link #onStateChange} (the first registration that is
+   * the same object).
+   *
+   * @param listener the listener to remove
+   * @return whether it was registered
+   */
+  public boolean removeStateChangeListener(StateChangeListener listener) {
+    StateChangeListener[] current;
+    StateChangeListener[] next;
+    do {
+      current = listeners;
+      int i = 0;
+      while (i < current.length && current[i] != listener) {
+        i++;
+      }
+      if (i == current.length) {
+        return false;
+      }
+      next = new StateChangeListener[current.length - 1];
+      System.arraycopy(current, 0, next, 0, i);
+      System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+    } while (!LISTENERS.compareAndSet(this, current, next));
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "CircuitBreaker{name=" + name + ", " + BreakerWord.toString(word()) + "}";
+  }
+
+  // ------------------------------------------------------------------ the state machine
+
+  /**
+   * Reads the word with acquire semantics. All writes to the word are CAS (volatile), so acquire
+   * is enough to see everything that happened before the CAS that published it; a single-location
+   * protocol needs no stronger ordering.
+   */
+  private long word() {
+    return (long) WORD.getAcquire(this);
+  }
+
+  private boolean cas(long expected, long next) {
+    return WORD.compareAndSet(this, expected, next);
+  }
+
+  /**
+   * Admits a call or not. Returns a permit (the generation, {@code >= 0}) or a negative rejection
+   * code {@code -1 - retryAfterNanos}: {@code -1} (retry after 0 ns) for HALF_OPEN,
+   * {@link Long#MIN_VALUE} (retry after {@code Long.MAX_VALUE} ns) for FORCED_OPEN, anything else
+   * for OPEN. {@link #rejection(long)} turns the code back into an exception.
+   */
+  long acquire() {
+    final CircuitBreakerConfig c = config;
+    for (;;) {
+      final long w = word();
+      switch (BreakerWord.state(w)) {
+        case CLOSED:
+          // Linearizes at the read: admission in CLOSED changes nothing.
+          return BreakerWord.generation(w);
+        case OPEN: {
+          long now = c.ticker.read();
+          long remaining = BreakerWord.remainingUnits(w, now, c.deadlineShift);
+          if (remaining > 0 && remaining <= c.maxRemainingUnits) {
+            return -1 - (remaining << c.deadlineShift);
+          }
+          // The deadline has passed (or the word is so old that its deadline wrapped). Exactly
+          // one caller wins this CAS and becomes the first probe; losers re-read and compete for
+          // the remaining probe slots of the new HALF_OPEN word.
+          long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), BreakerWord.level(w),
+              1, 0, BreakerWord.sinceUnits(now, c.sinceShift));
+          if (cas(w, next)) {
+            announce(OPEN, HALF_OPEN);
+            return BreakerWord.generation(next);
+          }
+          break;
+        }
+        case HALF_OPEN: {
+          if (BreakerWord.inFlight(w) < c.halfOpenMaxCalls) {
+            // Take a probe slot; a failed CAS means the word moved (slot taken or freed, or a
+            // transition): re-decide on the new word so the limit is never exceeded.
+            if (cas(w, w + IN_FLIGHT_ONE)) {
+              return BreakerWord.generation(w);
+            }
+            break;
+          }
+          long now = c.ticker.read();
+          if (BreakerWord.elapsedSinceUnits(w, now, c.sinceShift) < c.hungProbeUnits) {
+            return -1; // all slots busy: retry after 0 ns
+          }
+          // Every slot is held by probes older than the open timeout: they count as failed.
+          // The CAS against this exact word makes the re-open happen once per period.
+          if (cas(w, reopened(w, now, c))) {
+            announce(HALF_OPEN, OPEN);
+            return -1 - c.openTimeoutNanos(Math.min(BreakerWord.level(w) + 1, c.maxLevel));
+          }
+          break;
+        }
+        default:
+          return Long.MIN_VALUE;
+      }
+    }
+  }
+
+  /** The OPEN word that follows a failure in the HALF_OPEN word {@code w}: one backoff step up. */
+  private static long reopened(long w, long now, CircuitBreakerConfig c) {
+    int level = Math.min(BreakerWord.level(w) + 1, c.maxLevel);
+    return BreakerWord.open(BreakerWord.nextGeneration(w), level,
+        BreakerWord.deadlineUnits(now, c.openTimeoutNanos(level), c.deadlineShift));
+  }
+
+  private void success(long permit) {
+    final CircuitBreakerConfig c = config;
+    for (;;) {
+      final long w = word();
+      if (BreakerWord.generation(w) != permit) {
+        return; // admitted before the latest transition or reset: ignored
+      }
+      int state = BreakerWord.state(w);
+      if (state == CLOSED) {
+        if (BreakerWord.failures(w) == 0) {
+          return; // the common case: nothing to write, no cache line to bounce
+        }
+        if (cas(w, BreakerWord.closed(BreakerWord.generation(w), 0))) {
+          return;
+        }
+      } else if (state == HALF_OPEN) {
+        if (BreakerWord.inFlight(w) == 0) {
+          return; // a duplicate report: this generation has no probe to account for
+        }
+        if (BreakerWord.successes(w) + 1 >= c.successThreshold) {
+          // The verdict: exactly one reporter wins the CAS and closes the breaker.
+          if (cas(w, BreakerWord.closed(BreakerWord.nextGeneration(w), 0))) {
+            announce(HALF_OPEN, CLOSED);
+            return;
+          }
+        } else if (cas(w, w + SUCCESS_ONE - IN_FLIGHT_ONE)) {
+          return;
+        }
+      } else {
+        return; // OPEN and FORCED_OPEN issue no permits of their own generation
+      }
+      // CAS lost to a concurrent change of the word: re-read and re-decide.
+    }
+  }
+
+  private void failure(long permit) {
+    final CircuitBreakerConfig c = config;
+    for (;;) {
+      final long w = word();
+      if (BreakerWord.generation(w) != permit) {
+        return; // admitted before the latest transition or reset: ignored
+      }
+      int state = BreakerWord.state(w);
+      if (state == CLOSED) {
+        int failures = BreakerWord.failures(w) + 1;
+        if (failures >= c.failureThreshold) {
+          // The trip: exactly one reporter wins the CAS; the clock is read only here.
+          long deadline = BreakerWord.deadlineUnits(
+              c.ticker.read(), c.openTimeoutNanos(0), c.deadlineShift);
+          if (cas(w, BreakerWord.open(BreakerWord.nextGeneration(w), 0, deadline))) {
+            announce(CLOSED, OPEN);
+            return;
+          }
+        } else if (cas(w, w + 1)) { // failures < threshold <= 65535: no carry out of the field
+          return;
+        }
+      } else if (state == HALF_OPEN) {
+        if (BreakerWord.inFlight(w) == 0) {
+          return; // a duplicate report: this generation has no probe to account for
+        }
+        if (cas(w, reopened(w, c.ticker.read(), c))) {
+          announce(HALF_OPEN, OPEN);
+          return;
+        }
+      } else {
+        return;
+      }
+      // CAS lost to a concurrent change of the word: re-read and re-decide.
+    }
+  }
+
+  private void ignored(long permit) {
+    for (;;) {
+      final long w = word();
+      if (BreakerWord.generation(w) != permit
+          || BreakerWord.state(w) != HALF_OPEN
+          || BreakerWord.inFlight(w) == 0) {
+        return; // stale, or CLOSED (nothing to release), or a duplicate report
+      }
+      // Free the probe slot; retried only if the word changed meanwhile.
+      if (cas(w, w - IN_FLIGHT_ONE)) {
+        return;
+      }
+    }
+  }
+
+  /** Records an operation's throwable; never throws (a throwing classifier is suppressed). */
+  void onThrowable(long permit, Throwable t) {
+    int outcome;
+    try {
+      outcome = config.classify(t);
+    } catch (Throwable classifierFailure) {
+      ignored(permit);
+      if (classifierFailure != t) {
+        t.addSuppressed(classifierFailure);
+      }
+      return;
+    }
+    report(permit, outcome);
+  }
+
+  /**
+   * Records an operation's result. If the result predicate throws, the permit is released
+   * uncounted and the predicate's exception propagates.
+   */
+  void onResult(long permit, Object result) {
+    if (!config.recordsResults) {
+      success(permit);
+      return;
+    }
+    boolean failed;
+    try {
+      failed = config.isFailureResult(result);
+    } catch (Throwable classifierFailure) {
+      ignored(permit);
+      throw classifierFailure;
+    }
+    if (failed) {
+      failure(permit);
+    } else {
+      success(permit);
+    }
+  }
+
+  void report(long permit, int outcome) {
+    switch (outcome) {
+      case CircuitBreakerConfig.OUTCOME_SUCCESS:
+        success(permit);
+        break;
+      case CircuitBreakerConfig.OUTCOME_FAILURE:
+        failure(permit);
+        break;
+      default:
+        ignored(permit);
+    }
+  }
+
+  void releaseUncounted(long permit) {
+    ignored(permit);
+  }
+
+  private static void checkPermit(long permit) {
+    if (permit < 0 || permit > BreakerWord.MAX_GENERATION) {
+      throw new IllegalArgumentException("permit must be in [0, " + BreakerWord.MAX_GENERATION
+          + "] (a value returned by tryAcquire() other than REJECTED): " + permit);
+    }
+  }
+
+  CallNotPermittedException rejection(long code) {
+    long retryAfter = -1 - code;
+    State state = retryAfter == 0 ? State.HALF_OPEN
+        : retryAfter == Long.MAX_VALUE ? State.FORCED_OPEN : State.OPEN;
+    return new CallNotPermittedException(name, state, retryAfter);
+  }
+
+  // ------------------------------------------------------------------ announcements
+
+  private void announce(int fromCode, int toCode) {
+    if (fromCode == toCode) {
+      return;
+    }
+    State from = State.of(fromCode);
+    State to = State.of(toCode);
+    System.Logger.Level level = to == State.OPEN || to == State.FORCED_OPEN
+        ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
+    try {
+      if (LOG.isLoggable(level)) {
+        LOG.log(level, "CircuitBreaker ''{0}'' {1} -> {2}", name, from, to);
+      }
+    } catch (Throwable loggingFailure) {
+      // a broken logging backend must not break the breaker; nothing else to tell it to
+    }
+    for (StateChangeListener listener : listeners) {
+      try {
+        listener.onStateChange(this, from, to);
+      } catch (Throwable listenerFailure) {
+        try {
+          LOG.log(System.Logger.Level.WARNING,
+              "StateChangeListener of CircuitBreaker '" + name + "' threw on " + from + " -> " + to,
+              listenerFailure);
+        } catch (Throwable loggingFailure) {
+          // as above
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,526 @@
+package dev.breakwater;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.function.Predicate;
+
+/**
+ * The immutable settings of a {@link CircuitBreaker}, meant to be shared by many breakers.
+ *
+ * <p>Build one with {@link #builder()}, or start from a preset: {@link #defaults()} (the same as
+ * {@link #conservative()}), {@link #aggressive()} or {@link #tolerant()}, and adjust it with
+ * {@link #toBuilder()}.
+ *
+ * <table class="striped">
+ *   <caption>Settings, defaults and allowed ranges</caption>
+ *   <thead><tr><th>setting</th><th>default</th><th>range</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>{@code failureThreshold}</td><td>5</td><td>[1, 65535]</td></tr>
+ *     <tr><td>{@code successThreshold}</td><td>2</td><td>[1, 1023]</td></tr>
+ *     <tr><td>{@code halfOpenMaxCalls}</td><td>3</td><td>[1, 1023]</td></tr>
+ *     <tr><td>{@code openTimeout}</td><td>60 s</td><td>[1 ms, 365 days]</td></tr>
+ *     <tr><td>{@code openTimeoutBackoff}</td><td>none (multiplier 1)</td>
+ *         <td>multiplier [1, 1000], cap [openTimeout, 365 days]</td></tr>
+ *     <tr><td>{@code recordException}</td><td>every throwable is a failure</td><td>non-null</td></tr>
+ *     <tr><td>{@code ignoreExceptions}</td><td>none</td><td>non-null classes</td></tr>
+ *     <tr><td>{@code recordResult}</td><td>no result is a failure</td><td>non-null</td></tr>
+ *     <tr><td>{@code ticker}</td><td>{@link System#nanoTime()}</td><td>non-null</td></tr>
+ *   </tbody>
+ * </table>
+ *
+ * <p>Instances are immutable and thread-safe. The predicates and the ticker are called on the
+ * callers' threads and must be thread-safe themselves.
+ */
+public final class CircuitBreakerConfig {
+
+  /** The smallest open timeout accepted. */
+  public static final Duration MIN_OPEN_TIMEOUT = Duration.ofMillis(1);
+  /** The largest open timeout (and backoff cap) accepted. */
+  public static final Duration MAX_OPEN_TIMEOUT = Duration.ofDays(365);
+  /** The largest backoff multiplier accepted. */
+  public static final double MAX_BACKOFF_MULTIPLIER = 1000.0;
+
+  static final int OUTCOME_SUCCESS = 0;
+  static final int OUTCOME_FAILURE = 1;
+  static final int OUTCOME_IGNORED = 2;
+
+  private static final Predicate<Throwable> RECORD_ALL = new Predicate<>() {
+    @Override
+    public boolean test(Throwable t) {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "all";
+    }
+  };
+  private static final Predicate<Object> RECORD_NO_RESULT = new Predicate<>() {
+    @Override
+    public boolean test(Object r) {
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return "none";
+    }
+  };
+
+  private static final CircuitBreakerConfig CONSERVATIVE =
+      builder().failureThreshold(5).successThreshold(2).openTimeout(Duration.ofSeconds(60))
+          .halfOpenMaxCalls(3).build();
+  private static final CircuitBreakerConfig AGGRESSIVE =
+      builder().failureThreshold(3).successThreshold(3).openTimeout(Duration.ofSeconds(30))
+          .halfOpenMaxCalls(1).build();
+  private static final CircuitBreakerConfig TOLERANT =
+      builder().failureThreshold(10).successThreshold(1).openTimeout(Duration.ofSeconds(120))
+          .halfOpenMaxCalls(5).build();
+
+  // ---- the settings, as given ----
+  final int failureThreshold;
+  final int successThreshold;
+  final int halfOpenMaxCalls;
+  private final Duration openTimeout;
+  private final double backoffMultiplier;
+  private final Duration maxOpenTimeout;
+  private final Predicate<? super Throwable> recordException;
+  private final Class<?>[] ignoredExceptions;
+  private final Predicate<Object> recordResult;
+  final Ticker ticker;
+
+  // ---- derived once, read by the breaker ----
+  /** {@code true} when a result predicate was configured; lets the hot path skip calling it. */
+  final boolean recordsResults;
+  /** Open timeout in ns per backoff level; index 0 is the base timeout. */
+  private final long[] openTimeoutNanos;
+  /** The level at which the backoff reaches its cap (or {@link BreakerWord#MAX_LEVEL}). */
+  final int maxLevel;
+  /** OPEN deadlines are kept in units of {@code 2^deadlineShift} ns. */
+  final int deadlineShift;
+  /** An OPEN word whose deadline is further away than this many units is stale (wrapped). */
+  final long maxRemainingUnits;
+  /** HALF_OPEN entry times are kept in units of {@code 2^sinceShift} ns. */
+  final int sinceShift;
+  /** Probes count as hung once this many "since" units have passed (rounded up, never early). */
+  final long hungProbeUnits;
+
+  @SuppressWarnings("unchecked") // recordResult is given the raw result, whatever its type
+  private CircuitBreakerConfig(Builder b) {
+    this.failureThreshold = b.failureThreshold;
+    this.successThreshold = b.successThreshold;
+    this.halfOpenMaxCalls = b.halfOpenMaxCalls;
+    this.openTimeout = b.openTimeout;
+    this.backoffMultiplier = b.backoffMultiplier;
+    this.maxOpenTimeout = b.backoff ? b.maxOpenTimeout : b.openTimeout;
+    this.recordException = b.recordException;
+    this.ignoredExceptions = b.ignoredExceptions.clone();
+    this.recordResult = (Predicate<Object>) b.recordResult;
+    this.ticker = b.ticker;
+    this.recordsResults = b.recordResult != RECORD_NO_RESULT;
+
+    long base = openTimeout.toNanos();
+    long cap = maxOpenTimeout.toNanos();
+    long[] levels = new long[BreakerWord.MAX_LEVEL + 1];
+    int top = 0;
+    levels[0] = base;
+    double next = base;
+    while (top < BreakerWord.MAX_LEVEL && levels[top] < cap && backoffMultiplier > 1.0) {
+      next *= backoffMultiplier;
+      levels[++top] = next >= cap ? cap : Math.max(levels[top - 1], (long) next);
+    }
+    this.maxLevel = top;
+    this.openTimeoutNanos = Arrays.copyOf(levels, top + 1);
+
+    long longest = openTimeoutNanos[top];
+    this.deadlineShift = Math.max(0, bitLength(longest) - BreakerWord.MAX_TIMEOUT_UNIT_BITS);
+    // ceil(longest / unit) plus one unit for rounding the deadline up and "now" down
+    this.maxRemainingUnits = ((longest + (1L << deadlineShift) - 1) >> deadlineShift) + 1;
+    this.sinceShift = Math.max(0, bitLength(base) - BreakerWord.HUNG_TIMEOUT_UNIT_BITS);
+    // elapsed units may read one more than the true elapsed time: add one so it is never early
+    this.hungProbeUnits = ((base + (1L << sinceShift) - 1) >> sinceShift) + 1;
+  }
+
+  private static int bitLength(long v) {
+    return 64 - Long.numberOfLeadingZeros(v);
+  }
+
+  /**
+   * Returns a builder with every setting at its default.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding this config's settings, to derive a variant of it.
+   *
+   * @return a new builder initialised from this config
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * The default settings; the same as {@link #conservative()}.
+   *
+   * @return failure threshold 5, success threshold 2, open timeout 60 s, 3 half-open probes
+   */
+  public static CircuitBreakerConfig defaults() {
+    return CONSERVATIVE;
+  }
+
+  /**
+   * For most dependencies: opens after a short burst of failures, probes carefully.
+   *
+   * @return failure threshold 5, success threshold 2, open timeout 60 s, 3 half-open probes
+   */
+  public static CircuitBreakerConfig conservative() {
+    return CONSERVATIVE;
+  }
+
+  /**
+   * For dependencies where a failure is expensive (an exchange's order endpoint): opens fast,
+   * probes one call at a time and wants three successes before trusting the dependency again.
+   *
+   * @return failure threshold 3, success threshold 3, open timeout 30 s, 1 half-open probe
+   */
+  public static CircuitBreakerConfig aggressive() {
+    return AGGRESSIVE;
+  }
+
+  /**
+   * For flaky but important dependencies: tolerates more failures and closes on one success.
+   *
+   * @return failure threshold 10, success threshold 1, open timeout 120 s, 5 half-open probes
+   */
+  public static CircuitBreakerConfig tolerant() {
+    return TOLERANT;
+  }
+
+  /**
+   * Consecutive failures in CLOSED that open the breaker.
+   *
+   * @return the failure threshold, in [1, 65535]
+   */
+  public int failureThreshold() {
+    return failureThreshold;
+  }
+
+  /**
+   * Successes in HALF_OPEN that close the breaker.
+   *
+   * @return the success threshold, in [1, 1023]
+   */
+  public int successThreshold() {
+    return successThreshold;
+  }
+
+  /**
+   * Probes allowed in flight at once in HALF_OPEN.
+   *
+   * @return the limit, in [1, 1023]
+   */
+  public int halfOpenMaxCalls() {
+    return halfOpenMaxCalls;
+  }
+
+  /**
+   * How long the breaker stays OPEN after it first opens; also how long HALF_OPEN may go without
+   * a verdict while all probe slots are taken before the outstanding probes count as failed.
+   *
+   * @return the base open timeout
+   */
+  public Duration openTimeout() {
+    return openTimeout;
+  }
+
+  /**
+   * The factor by which each re-open from HALF_OPEN multiplies the open timeout; 1 when no
+   * backoff is configured.
+   *
+   * @return the backoff multiplier, in [1, 1000]
+   */
+  public double openTimeoutMultiplier() {
+    return backoffMultiplier;
+  }
+
+  /**
+   * The cap of the backed-off open timeout; equal to {@link #openTimeout()} without backoff.
+   *
+   * @return the longest open timeout
+   */
+  public Duration maxOpenTimeout() {
+    return maxOpenTimeout;
+  }
+
+  /**
+   * The open timeout after {@code reopens} consecutive re-opens from HALF_OPEN: {@code
+   * min(maxOpenTimeout, openTimeout * multiplier^reopens)}. The breaker counts at most 63
+   * consecutive re-opens; past that the timeout stays at its level-63 value.
+   *
+   * @param reopens consecutive re-opens, at least 0
+   * @return the open timeout used after that many re-opens
+   * @throws IllegalArgumentException if {@code reopens} is negative
+   */
+  public Duration openTimeout(int reopens) {
+    if (reopens < 0) {
+      throw new IllegalArgumentException("reopens must be in [0, 2147483647]: " + reopens);
+    }
+    return Duration.ofNanos(openTimeoutNanos(reopens));
+  }
+
+  /**
+   * The source of time.
+   *
+   * @return the ticker
+   */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  long openTimeoutNanos(int level) {
+    return openTimeoutNanos[Math.min(level, maxLevel)];
+  }
+
+  /**
+   * Classifies a throwable from a protected call: ignored classes first, then the
+   * {@code recordException} predicate (a throwable it rejects counts as a success). A
+   * {@link CancellationException} is the caller's decision, not the dependency's failure, and is
+   * always ignored.
+   */
+  int classify(Throwable t) {
+    if (t instanceof CancellationException) {
+      return OUTCOME_IGNORED;
+    }
+    for (Class<?> ignored : ignoredExceptions) {
+      if (ignored.isInstance(t)) {
+        return OUTCOME_IGNORED;
+      }
+    }
+    return recordException.test(t) ? OUTCOME_FAILURE : OUTCOME_SUCCESS;
+  }
+
+  /** Whether a result counts as a failure; only called when {@link #recordsResults}. */
+  boolean isFailureResult(Object result) {
+    return recordResult.test(result);
+  }
+
+  @Override
+  public String toString() {
+    return "CircuitBreakerConfig{failureThreshold=" + failureThreshold
+        + ", successThreshold=" + successThreshold
+        + ", halfOpenMaxCalls=" + halfOpenMaxCalls
+        + ", openTimeout=" + openTimeout
+        + ", backoffMultiplier=" + backoffMultiplier
+        + ", maxOpenTimeout=" + maxOpenTimeout
+        + ", ignoreExceptions=" + Arrays.toString(ignoredExceptions)
+        + ", recordException=" + recordException
+        + ", recordResult=" + recordResult
+        + ", ticker=" + ticker + "}";
+  }
+
+  /**
+   * Collects settings for a {@link CircuitBreakerConfig}. Setters only store their argument;
+   * {@link #build()} validates them all and throws {@link IllegalArgumentException} naming the
+   * first bad setting, its value and the allowed range. A builder is not thread-safe.
+   */
+  public static final class Builder {
+    private int failureThreshold = 5;
+    private int successThreshold = 2;
+    private int halfOpenMaxCalls = 3;
+    private Duration openTimeout = Duration.ofSeconds(60);
+    private double backoffMultiplier = 1.0;
+    private boolean backoff;
+    private Duration maxOpenTimeout; // without backoff the cap is the openTimeout
+    private Predicate<? super Throwable> recordException = RECORD_ALL;
+    private Class<?>[] ignoredExceptions = new Class<?>[0];
+    private Predicate<?> recordResult = RECORD_NO_RESULT;
+    private Ticker ticker = Ticker.systemTicker();
+
+    Builder() {}
+
+    Builder(CircuitBreakerConfig c) {
+      failureThreshold = c.failureThreshold;
+      successThreshold = c.successThreshold;
+      halfOpenMaxCalls = c.halfOpenMaxCalls;
+      openTimeout = c.openTimeout;
+      backoffMultiplier = c.backoffMultiplier;
+      backoff = c.backoffMultiplier > 1.0 || !c.maxOpenTimeout.equals(c.openTimeout);
+      maxOpenTimeout = backoff ? c.maxOpenTimeout : null;
+      recordException = c.recordException;
+      ignoredExceptions = c.ignoredExceptions.clone();
+      recordResult = c.recordResult;
+      ticker = c.ticker;
+    }
+
+    /**
+     * Consecutive failures in CLOSED that open the breaker (default 5).
+     *
+     * @param failureThreshold in [1, 65535]
+     * @return this builder
+     */
+    public Builder failureThreshold(int failureThreshold) {
+      this.failureThreshold = failureThreshold;
+      return this;
+    }
+
+    /**
+     * Successes in HALF_OPEN that close the breaker (default 2).
+     *
+     * @param successThreshold in [1, 1023]
+     * @return this builder
+     */
+    public Builder successThreshold(int successThreshold) {
+      this.successThreshold = successThreshold;
+      return this;
+    }
+
+    /**
+     * How long the breaker stays OPEN before it admits a probe (default 60 s). Also the time
+     * after which probes that never report count as failed (see {@link CircuitBreaker}).
+     *
+     * @param openTimeout in [1 ms, 365 days]
+     * @return this builder
+     */
+    public Builder openTimeout(Duration openTimeout) {
+      this.openTimeout = openTimeout;
+      return this;
+    }
+
+    /**
+     * Probes allowed in flight at once in HALF_OPEN (default 3).
+     *
+     * @param halfOpenMaxCalls in [1, 1023]
+     * @return this builder
+     */
+    public Builder halfOpenMaxCalls(int halfOpenMaxCalls) {
+      this.halfOpenMaxCalls = halfOpenMaxCalls;
+      return this;
+    }
+
+    /**
+     * Exponential backoff of the open timeout: each consecutive re-open from HALF_OPEN
+     * multiplies the wait by {@code multiplier}, up to {@code maxOpenTimeout}. Closing (or
+     * {@link CircuitBreaker#reset()}) brings it back to the base. Default: no backoff.
+     *
+     * @param multiplier in [1, 1000]
+     * @param maxOpenTimeout in [openTimeout, 365 days]
+     * @return this builder
+     */
+    public Builder openTimeoutBackoff(double multiplier, Duration maxOpenTimeout) {
+      this.backoff = true;
+      this.backoffMultiplier = multiplier;
+      this.maxOpenTimeout = maxOpenTimeout;
+      return this;
+    }
+
+    /**
+     * Which throwables count as failures (default: all). A throwable for which the predicate
+     * returns {@code false} counts as a success. {@link #ignoreExceptions} is checked first.
+     *
+     * @param predicate non-null, thread-safe
+     * @return this builder
+     */
+    public Builder recordException(Predicate<? super Throwable> predicate) {
+      this.recordException = predicate;
+      return this;
+    }
+
+    /**
+     * Throwables, by class and subclass, that count as neither success nor failure: the call's
+     * permit is released without a verdict. Replaces any earlier list (default: none).
+     *
+     * @param types non-null classes
+     * @return this builder
+     */
+    @SafeVarargs
+    public final Builder ignoreExceptions(Class<? extends Throwable>... types) {
+      if (types == null) {
+        this.ignoredExceptions = null;
+      } else {
+        // copied element by element so the varargs array never escapes (no heap pollution)
+        Class<?>[] copy = new Class<?>[types.length];
+        for (int i = 0; i < types.length; i++) {
+          copy[i] = types[i];
+        }
+        this.ignoredExceptions = copy;
+      }
+      return this;
+    }
+
+    /**
+     * Which successful results count as failures (default: none), e.g. an HTTP 503 response.
+     *
+     * @param predicate non-null, thread-safe; it is given the raw result of the operation
+     * @return this builder
+     */
+    public Builder recordResult(Predicate<?> predicate) {
+      this.recordResult = predicate;
+      return this;
+    }
+
+    /**
+     * The nanosecond time source (default {@link System#nanoTime()}); tests pass a fake one.
+     *
+     * @param ticker non-null, thread-safe
+     * @return this builder
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
+    /**
+     * Validates the settings and returns the config.
+     *
+     * @return a new immutable config
+     * @throws IllegalArgumentException naming the first invalid setting, its value and the
+     *     allowed range
+     */
+    public CircuitBreakerConfig build() {
+      checkRange("failureThreshold", failureThreshold, 1, BreakerWord.MAX_FAILURES);
+      checkRange("successThreshold", successThreshold, 1, BreakerWord.MAX_PROBES);
+      checkRange("halfOpenMaxCalls", halfOpenMaxCalls, 1, BreakerWord.MAX_PROBES);
+      checkDuration("openTimeout", openTimeout, MIN_OPEN_TIMEOUT);
+      if (!(backoffMultiplier >= 1.0 && backoffMultiplier <= MAX_BACKOFF_MULTIPLIER)) {
+        throw new IllegalArgumentException("openTimeoutBackoff multiplier must be in [1.0, "
+            + MAX_BACKOFF_MULTIPLIER + "]: " + backoffMultiplier);
+      }
+      if (backoff) {
+        checkDuration("openTimeoutBackoff maxOpenTimeout", maxOpenTimeout, openTimeout);
+      }
+      checkNotNull("recordException", recordException);
+      checkNotNull("ignoreExceptions", ignoredExceptions);
+      for (int i = 0; i < ignoredExceptions.length; i++) {
+        checkNotNull("ignoreExceptions[" + i + "]", ignoredExceptions[i]);
+      }
+      checkNotNull("recordResult", recordResult);
+      checkNotNull("ticker", ticker);
+      return new CircuitBreakerConfig(this);
+    }
+
+    private static void checkRange(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            name + " must be in [" + min + ", " + max + "]: " + value);
+      }
+    }
+
+    private static void checkDuration(String name, Duration value, Duration min) {
+      if (value == null || value.compareTo(min) < 0 || value.compareTo(MAX_OPEN_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be in [" + min + ", " + MAX_OPEN_TIMEOUT + "]: " + value);
+      }
+    }
+
+    private static void checkNotNull(String name, Object value) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " must not be null");
+      }
+    }
+  }
+}
