@@ -364,7 +364,8 @@ public final class CircuitBreaker {
 
   /**
    * Consecutive re-opens from HALF_OPEN behind the current OPEN or HALF_OPEN period (the backoff
-   * step); 0 in CLOSED and FORCED_OPEN.
+   * step); 0 in CLOSED and FORCED_OPEN. It stops growing at the first level whose timeout
+   * reaches the backoff cap (and at 63 at most).
    *
    * @return the backoff level, in [0, 63]
    */
@@ -484,6 +485,11 @@ public final class CircuitBreaker {
    */
   private long word() {
     return (long) WORD.getAcquire(this);
+  }
+
+  /** The raw state word, for tests in this package. */
+  long rawWord() {
+    return word();
   }
 
   private boolean cas(long expected, long next) {
