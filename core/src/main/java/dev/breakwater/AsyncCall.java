@@ -48,16 +48,14 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
     return REPORTED.compareAndSet(this, 0, 1);
   }
 
+  /**
+   * Connects the operation's stage. Runs before {@code callAsync} returns this future, so no
+   * caller can have cancelled it yet; {@code source} is volatile so that a {@link #cancel} on a
+   * thread that received this future through a data race still sees it.
+   */
   void attach(CompletionStage<T> stage) {
     if (stage instanceof Future) {
-      Future<?> future = (Future<?>) stage;
-      SOURCE.setVolatile(this, future);
-      // Dekker-style pairing with cancel(): cancel completes this future, then reads source;
-      // we write source, then read our own completion. Both sides are volatile, so at least one
-      // of them sees the other and the operation's future is cancelled at least once.
-      if (isCancelled()) {
-        future.cancel(false);
-      }
+      SOURCE.setVolatile(this, (Future<?>) stage);
     }
     stage.whenComplete(this);
   }
@@ -116,7 +114,12 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
     boolean cancelled = super.cancel(mayInterruptIfRunning);
     Future<?> future = (Future<?>) SOURCE.getVolatile(this);
     if (future != null) {
-      future.cancel(mayInterruptIfRunning);
+      try {
+        future.cancel(mayInterruptIfRunning);
+      } catch (RuntimeException notCancellable) {
+        // e.g. CompletableFuture.minimalCompletionStage(): a Future that refuses cancel(); the
+        // permit is already released and its late outcome will be ignored
+      }
     }
     return cancelled;
   }

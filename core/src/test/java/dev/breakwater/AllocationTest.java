@@ -1,0 +1,73 @@
+package dev.breakwater;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The manual API allocates nothing in CLOSED and OPEN. This counts bytes allocated by the test
+ * thread (HotSpot's per-thread TLAB accounting): a deterministic count, not a timing, so it is
+ * safe in a unit test. The JMH suite measures the same with {@code -prof gc}.
+ */
+class AllocationTest {
+  static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  static long allocatedBy(Runnable r) {
+    long tid = Thread.currentThread().getId();
+    r.run(); // warm up: class loading and the interpreter's first runs may allocate
+    long before = THREADS.getThreadAllocatedBytes(tid);
+    r.run();
+    return THREADS.getThreadAllocatedBytes(tid) - before;
+  }
+
+  @Test
+  void closedAdmissionAndOutcomesAllocateNothing() {
+    CircuitBreaker b = CircuitBreaker.of("alloc", CircuitBreakerConfig.builder()
+        .failureThreshold(1000).build());
+    long bytes = allocatedBy(() -> {
+      for (int i = 0; i < 200_000; i++) {
+        long p = b.tryAcquire();
+        if ((i & 7) == 0) {
+          b.onFailure(p);
+        } else {
+          b.onSuccess(p);
+        }
+      }
+    });
+    assertThat(bytes).isLessThan(1024); // not per call: in total, for 200,000 calls
+  }
+
+  @Test
+  void openRejectionAllocatesNothing() {
+    CircuitBreaker b = CircuitBreaker.ofDefaults("alloc");
+    for (int i = 0; i < 5; i++) {
+      b.onFailure(b.tryAcquire());
+    }
+    long bytes = allocatedBy(() -> {
+      for (int i = 0; i < 200_000; i++) {
+        if (b.tryAcquire() != CircuitBreaker.REJECTED) {
+          throw new AssertionError();
+        }
+      }
+    });
+    assertThat(bytes).isLessThan(1024);
+  }
+
+  @Test
+  void halfOpenProbesAllocateNothing() {
+    FakeTicker ticker = new FakeTicker();
+    CircuitBreaker b = CircuitBreaker.of("alloc", CircuitBreakerConfig.builder()
+        .failureThreshold(1).successThreshold(1023).halfOpenMaxCalls(1).ticker(ticker).build());
+    b.onFailure(b.tryAcquire());
+    ticker.advanceNanos(61_000_000_000L);
+    long bytes = allocatedBy(() -> {
+      for (int i = 0; i < 1000; i++) {
+        long p = b.tryAcquire();
+        b.onIgnored(p); // keeps the probe slot cycling without ever closing
+      }
+    });
+    assertThat(bytes).isLessThan(1024);
+  }
+}
