@@ -1,0 +1,179 @@
+package dev.breakwater.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.breakwater.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.openjdk.jol.info.GraphLayout;
+import org.openjdk.jol.vm.VM;
+
+/**
+ * Case 9: what a breaker costs in memory, measured with JOL, for Breakwater and each peer.
+ *
+ * <ul>
+ *   <li><b>graph</b>: every byte reachable from one breaker (its config, name, clock and
+ *       everything else it references).
+ *   <li><b>unshared</b>: what one more breaker costs when it is created the idiomatic way from the
+ *       same config object and the same name string: the size of {@code graph(a) ∪ graph(b)} minus
+ *       {@code graph(b)}, for two breakers {@code a}, {@code b} built alike. Everything the
+ *       library shares between breakers (config, singletons, the name) drops out; everything it
+ *       allocates per breaker (state objects, windows, per-breaker copies of a config) stays.
+ *   <li><b>registry of 100,000</b>: heap used (after full GCs, from the memory MX bean) by a
+ *       {@link ConcurrentHashMap} from 100,000 distinct names to 100,000 breakers, minus the same
+ *       map holding one shared dummy value: the breakers' share of a realistic registry.
+ * </ul>
+ *
+ * <p>Usage: {@code java -Xmx3g -cp benchmarks.jar dev.breakwater.bench.FootprintProbe
+ * [out.json [impl ...]]} (default {@code results/footprint.json}, every implementation). The
+ * Resilience4j LOCK_FREE registry alone takes about 1.3 GB.
+ */
+public final class FootprintProbe {
+
+  static final int REGISTRY_SIZE = 100_000;
+
+  private FootprintProbe() {}
+
+  /**
+   * Measures every implementation and writes the JSON.
+   *
+   * @param args optional output path
+   * @throws IOException if the file cannot be written
+   * @throws InterruptedException if interrupted between GCs
+   */
+  public static void main(String[] args) throws IOException, InterruptedException {
+    // lambdas are hidden classes, whose field offsets Unsafe refuses: let JOL find them itself
+    System.setProperty("jol.magicFieldOffset", "true");
+    File out = new File(args.length > 0 ? args[0] : "results/footprint.json");
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = json.createObjectNode();
+    root.put("jdk", System.getProperty("java.version"));
+    root.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+    root.put("jolDetails", VM.current().details());
+    root.put("registrySize", REGISTRY_SIZE);
+    ArrayNode rows = root.putArray("breakers");
+    java.util.Set<String> only = new java.util.HashSet<>(
+        java.util.Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+    for (Map.Entry<String, Function<String, Object>> e : factories().entrySet()) {
+      if (only.isEmpty() || only.contains(e.getKey())) {
+        rows.add(measure(json, e.getKey(), e.getValue()));
+      }
+    }
+    File dir = out.getAbsoluteFile().getParentFile();
+    if (dir != null && !dir.isDirectory() && !dir.mkdirs()) {
+      throw new IOException("cannot create " + dir);
+    }
+    json.writeValue(out, root);
+    System.out.println("wrote " + out);
+  }
+
+  /** One factory per implementation; each closes over the config its breakers share. */
+  static Map<String, Function<String, Object>> factories() {
+    Map<String, Function<String, Object>> f = new LinkedHashMap<>();
+    CircuitBreakerConfig bw = CircuitBreakerConfig.defaults();
+    f.put("breakwater", name -> dev.breakwater.CircuitBreaker.of(name, bw));
+    io.github.resilience4j.circuitbreaker.CircuitBreakerConfig r4j =
+        io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
+    f.put("resilience4j", name -> io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, r4j));
+    io.github.resilience4j.circuitbreaker.CircuitBreakerConfig r4jLockFree =
+        io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+            .slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
+            .build();
+    f.put("resilience4j-lockfree",
+        name -> io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, r4jLockFree));
+    // Failsafe breakers have no name; builder(config) copies the config into each breaker.
+    dev.failsafe.CircuitBreakerConfig<Object> fs = dev.failsafe.CircuitBreaker.builder()
+        .withFailureThreshold(Subject.FAILURE_THRESHOLD).withDelay(Duration.ofSeconds(60))
+        .build().getConfig();
+    f.put("failsafe", name -> dev.failsafe.CircuitBreaker.builder(fs).build());
+    long timeout = Duration.ofSeconds(60).toNanos();
+    f.put("synchronized",
+        name -> new SynchronizedCircuitBreaker(5, 2, 3, timeout, System::nanoTime));
+    return f;
+  }
+
+  static ObjectNode measure(ObjectMapper json, String impl, Function<String, Object> factory)
+      throws InterruptedException {
+    String name = "payments-service";
+    Object a = factory.apply(name);
+    Object b = factory.apply(name);
+    GraphLayout graphA = GraphLayout.parseInstance(a);
+    GraphLayout graphB = GraphLayout.parseInstance(b);
+    GraphLayout both = GraphLayout.parseInstance(a, b);
+    ObjectNode row = json.createObjectNode();
+    row.put("impl", impl);
+    row.put("class", a.getClass().getName());
+    row.put("graphBytes", graphA.totalSize());
+    row.put("graphObjects", graphA.totalCount());
+    row.put("unsharedBytes", both.totalSize() - graphB.totalSize());
+    row.put("unsharedObjects", both.totalCount() - graphB.totalCount());
+    row.put("shallowBytes", VM.current().sizeOf(a));
+
+    String[] names = new String[REGISTRY_SIZE];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = "breaker-" + i;
+    }
+    Object dummy = new Object();
+    long mapOnly = heapOf(() -> registry(names, n -> dummy));
+    long withBreakers = heapOf(() -> registry(names, factory));
+    keep(names);
+    row.put("registryHeapBytes", withBreakers);
+    row.put("registryMapOnlyHeapBytes", mapOnly);
+    row.put("registryBytesPerBreaker", (double) (withBreakers - mapOnly) / REGISTRY_SIZE);
+    System.out.printf("%-22s graph %6d B  unshared %6d B  registry %,12d B (%.1f B/breaker)%n",
+        impl, graphA.totalSize(), both.totalSize() - graphB.totalSize(), withBreakers,
+        (double) (withBreakers - mapOnly) / REGISTRY_SIZE);
+    return row;
+  }
+
+  private static volatile Object sink;
+  private static Object held;
+
+  /** Heap taken by what {@code build} returns, measured while it is held, then released. */
+  static long heapOf(java.util.function.Supplier<Object> build) throws InterruptedException {
+    long base = usedHeap();
+    held = build.get();
+    long used = usedHeap() - base;
+    held = null;
+    return used;
+  }
+
+  static Map<String, Object> registry(String[] names, Function<String, Object> factory) {
+    Map<String, Object> map = new ConcurrentHashMap<>();
+    for (String n : names) {
+      map.put(n, factory.apply(n));
+    }
+    return map;
+  }
+
+  private static void keep(Object o) {
+    sink = o; // keeps o reachable up to here
+    sink = null;
+  }
+
+  /** Heap in use after the collector has settled. */
+  static long usedHeap() throws InterruptedException {
+    MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
+    long last = Long.MAX_VALUE;
+    for (int i = 0; i < 10; i++) {
+      System.gc();
+      Thread.sleep(20);
+      long used = mx.getHeapMemoryUsage().getUsed();
+      if (i > 0 && Math.abs(last - used) < 4096) {
+        return used;
+      }
+      last = used;
+    }
+    return last;
+  }
+}

@@ -1,0 +1,511 @@
+package dev.breakwater.bench.report;
+
+import static dev.breakwater.bench.report.Targets.fmt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.breakwater.bench.report.JmhResults.Row;
+import java.awt.Color;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Turns the JMH JSON and the footprint JSON into {@code REPORT.md} and PNG charts (XChart,
+ * headless).
+ *
+ * <pre>
+ * java -cp benchmarks.jar dev.breakwater.bench.report.ReportGenerator \
+ *     --out results [--footprint results/footprint.json] [--command "..."] results/jmh.json
+ * </pre>
+ */
+public final class ReportGenerator {
+
+  /** Implementations in table order, with display names. */
+  static final Map<String, String> IMPLS = new LinkedHashMap<>();
+
+  static {
+    IMPLS.put("none", "no breaker (operation alone)");
+    IMPLS.put("breakwater", "**Breakwater**");
+    IMPLS.put("resilience4j", "Resilience4j 2.4.0 (default, SYNCHRONIZED)");
+    IMPLS.put("resilience4j-lockfree", "Resilience4j 2.4.0 (LOCK_FREE)");
+    IMPLS.put("resilience4j-nostack", "Resilience4j 2.4.0 (no stack traces)");
+    IMPLS.put("failsafe", "Failsafe 3.3.2");
+    IMPLS.put("synchronized", "textbook `synchronized`");
+  }
+
+  static final Color[] PALETTE = {new Color(0x9e9e9e), new Color(0x1565c0), new Color(0xef6c00),
+      new Color(0xffa726), new Color(0xffcc80), new Color(0x2e7d32), new Color(0x8e24aa)};
+
+  /**
+   * A single-thread case.
+   *
+   * @param id anchor and chart label
+   * @param title heading
+   * @param bench JMH benchmark
+   * @param description what it measures
+   * @param zeroAlloc whether Breakwater must not allocate here
+   */
+  record Case(String id, String title, String bench, String description, boolean zeroAlloc) {}
+
+  static final List<Case> CASES = List.of(
+      new Case("closed call", "1. CLOSED, success, high-level API", "ClosedBenchmark.callSuccess",
+          "`call` / `executeSupplier` / `FailsafeExecutor.get` / `synchronized call` around an "
+              + "operation that returns a field. The no-breaker row is the operation alone.",
+          true),
+      new Case("closed manual", "2. CLOSED, success, manual permit API",
+          "ClosedBenchmark.manualSuccess",
+          "`tryAcquire` + `onSuccess` (Resilience4j: `tryAcquirePermission` + `onSuccess(0, ns)`; "
+              + "Failsafe: `tryAcquirePermit` + `recordSuccess`).", true),
+      new Case("closed 1/10 fail", "3. CLOSED, a failure every 10 calls (manual API)",
+          "ClosedBenchmark.manualFailEveryN",
+          "Counters really move: Breakwater writes its word twice per 10 calls; none of the "
+              + "breakers trips.", true),
+      new Case("open manual", "4a. OPEN rejection, manual API", "OpenBenchmark.manualReject",
+          "`tryAcquire` answering rejected, an hour before the next probe. Breakwater reads "
+              + "the word and the clock.", true),
+      new Case("open call", "4b. OPEN rejection, high-level API, exception caught",
+          "OpenBenchmark.callReject",
+          "The caller catches the library's rejection exception. Resilience4j with its default "
+              + "(stack traces) and with `writableStackTraceEnabled(false)`; Failsafe and the "
+              + "textbook breaker have no such option; Breakwater's exception never has one.",
+          false),
+      new Case("half-open probe", "5a. HALF_OPEN, probe admitted and success reported",
+          "HalfOpenBenchmark.probe",
+          "Steady state: a HALF_OPEN period survives 1,000 probes (success threshold 1023, one "
+              + "in flight); every 1,000 calls it is re-armed inside the measured method "
+              + "(Breakwater: one probe fails and the ticker jumps past the open timeout, so the "
+              + "next call re-enters HALF_OPEN; peers: their OPEN then HALF_OPEN transitions). "
+              + "The re-arm's cost and allocation are amortised over the 1,000 calls.", false),
+      new Case("half-open reject", "5b. HALF_OPEN, rejection beyond halfOpenMaxCalls",
+          "HalfOpenBenchmark.rejectBeyondMax",
+          "One probe slot, held forever; every call is rejected. Breakwater reads the clock "
+              + "here (hung-probe check).", false));
+
+  /**
+   * A scaling case.
+   *
+   * @param title heading
+   * @param one the 1-thread benchmark
+   * @param prefix the ScalingBenchmark method prefix
+   * @param file chart file
+   * @param target whether the 1.5x target applies
+   */
+  record Scaling(String title, String one, String prefix, String file, boolean target) {}
+
+  static final List<Scaling> SCALING = List.of(
+      new Scaling("CLOSED success, high-level API", "ClosedBenchmark.callSuccess",
+          "ScalingBenchmark.closedCall_t", "scaling-closed-call.png", true),
+      new Scaling("CLOSED success, manual API", "ClosedBenchmark.manualSuccess",
+          "ScalingBenchmark.closedManual_t", "scaling-closed-manual.png", true),
+      new Scaling("OPEN rejection, manual API", "OpenBenchmark.manualReject",
+          "ScalingBenchmark.openReject_t", "scaling-open-manual.png", false));
+
+  static final int[] THREADS = {1, 2, 4};
+
+  private ReportGenerator() {}
+
+  /**
+   * Writes the report.
+   *
+   * @param args see the class comment
+   * @throws IOException if writing fails
+   */
+  public static void main(String[] args) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    File outDir = new File("results");
+    File footprintFile = null;
+    String command = "";
+    List<File> files = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--out":
+          outDir = new File(args[++i]);
+          break;
+        case "--footprint":
+          footprintFile = new File(args[++i]);
+          break;
+        case "--command":
+          command = args[++i];
+          break;
+        default:
+          files.add(new File(args[i]));
+      }
+    }
+    JmhResults r = JmhResults.read(files);
+    JsonNode fp = footprintFile != null && footprintFile.isFile()
+        ? new ObjectMapper().readTree(footprintFile) : null;
+    File charts = new File(outDir, "charts");
+    if (!charts.isDirectory() && !charts.mkdirs()) {
+      throw new IOException("cannot create " + charts);
+    }
+    String md = report(r, fp, charts, command, files);
+    Path out = new File(outDir, "REPORT.md").toPath();
+    Files.writeString(out, md, StandardCharsets.UTF_8);
+    System.out.println("wrote " + out + " and " + charts);
+  }
+
+  static String report(JmhResults r, JsonNode fp, File charts, String command, List<File> files)
+      throws IOException {
+    int cores = Runtime.getRuntime().availableProcessors();
+    StringBuilder md = new StringBuilder();
+    md.append("# Breakwater benchmark report\n\n");
+    md.append("Generated ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME))
+        .append(" by `ReportGenerator` from ");
+    for (File f : files) {
+      md.append('`').append(f.getName()).append("` ");
+    }
+    md.append(fp != null ? "and `footprint.json`" : "").append(".\n\n");
+    md.append("| | |\n|---|---|\n");
+    md.append("| CPU | ").append(cpuModel()).append(" |\n");
+    md.append("| Cores (available to the JVM) | ").append(cores).append(" |\n");
+    md.append("| JDK | ").append(r.run("jdkVersion")).append(", ").append(r.run("vmName"))
+        .append(' ').append(r.run("vmVersion")).append(" |\n");
+    md.append("| JVM flags | `").append(r.run("jvmArgs")).append("` |\n");
+    md.append("| JMH | ").append(r.run("jmhVersion")).append(", ").append(r.run("forks"))
+        .append(" fork(s), ").append(r.run("warmupIterations")).append(" x ")
+        .append(r.run("warmupTime")).append(" warm-up, ").append(r.run("measurementIterations"))
+        .append(" x ").append(r.run("measurementTime")).append(" measurement, `-prof gc` |\n");
+    if (!command.isEmpty()) {
+      md.append("| Command | `").append(command).append("` |\n");
+    }
+    md.append("\nScores are average time per operation per thread (ns/op) with JMH's 99.9% "
+        + "confidence half-width (±). **× BW** is the row's time divided by Breakwater's "
+        + "(above 1: slower than Breakwater). **B/op** is `gc.alloc.rate.norm`. The target column "
+        + "applies Breakwater's target to every row, so a peer's row says whether it would meet "
+        + "the same bar. 1-thread rows and the 2/4-thread rows come from the same code on the "
+        + "same kind of shared breaker.\n\n");
+
+    // ---- targets
+    md.append("## Targets (issue 3)\n\n| Target | Bar | Measured (Breakwater) | Verdict |\n"
+        + "|---|---|---|---|\n");
+    List<Targets.Result> targets = Targets.evaluate(r, fp, cores);
+    for (Targets.Result t : targets) {
+      md.append("| ").append(t.title()).append(" | ").append(t.target()).append(" | ")
+          .append(t.figure()).append(" | ").append(verdict(t.verdict()));
+      if (!t.note().isEmpty()) {
+        md.append(" — ").append(t.note());
+      }
+      md.append(" |\n");
+    }
+    List<String> problems = Targets.sanity(r);
+    md.append('\n').append(problems.isEmpty()
+        ? "Benchmark sanity: every rejection benchmark rejected every call and every admission "
+            + "benchmark admitted every call (JMH `@AuxCounters`).\n"
+        : "**Benchmark sanity problems:** " + String.join("; ", problems) + "\n");
+
+    // ---- single-thread cases
+    md.append("\n## Single-thread cases\n\n![ns/op per case, log scale](charts/cases.png)\n\n");
+    for (Case c : CASES) {
+      md.append("### ").append(c.title()).append("\n\n").append(c.description()).append("\n\n");
+      Optional<Row> bw = r.find(c.bench(), "breakwater", 1);
+      double limit = limitFor(r, c);
+      String bar = Double.isNaN(limit) ? (c.zeroAlloc() ? "0 B/op" : "—")
+          : "<= " + fmt(limit) + " ns" + (c.zeroAlloc() ? ", 0 B/op" : "");
+      md.append("| Implementation | ns/op | × BW | B/op | Admitted / rejected | Target | Met? |\n"
+          + "|---|---:|---:|---:|---|---|---|\n");
+      for (String impl : IMPLS.keySet()) {
+        Optional<Row> row = r.find(c.bench(), impl, 1);
+        if (row.isEmpty()) {
+          continue;
+        }
+        Row x = row.get();
+        boolean met = (Double.isNaN(limit) || x.score() <= limit)
+            && (!c.zeroAlloc() || x.allocNorm() < Targets.ZERO_ALLOC);
+        boolean applies = !impl.equals("none") && (!Double.isNaN(limit) || c.zeroAlloc());
+        md.append("| ").append(IMPLS.get(impl)).append(" | ").append(Targets.ns(x).replace(" ns", ""))
+            .append(" | ").append(bw.map(b -> fmt(x.score() / b.score())).orElse("—"))
+            .append(" | ").append(alloc(x)).append(" | ").append(counters(x)).append(" | ")
+            .append(applies ? bar : "—").append(" | ")
+            .append(applies ? (met ? "met" : "**not met**") : "—").append(" |\n");
+      }
+      md.append('\n');
+    }
+    casesChart(r, new File(charts, "cases.png"));
+
+    // ---- floors
+    md.append("## Floors\n\n| Primitive | ns/op | B/op |\n|---|---:|---:|\n");
+    String[][] floors = {{"FloorBenchmark.volatileRead", "volatile read", "1"},
+        {"FloorBenchmark.casUncontended", "uncontended CAS (read + compareAndSet)", "1"},
+        {"FloorBenchmark.casContended", "CAS on one field shared by 2 threads", "2"},
+        {"FloorBenchmark.nanoTime", "`System.nanoTime()`", "1"}};
+    for (String[] f : floors) {
+      r.find(f[0], "", Integer.parseInt(f[2])).ifPresent(x -> md.append("| ").append(f[1])
+          .append(" | ").append(Targets.ns(x).replace(" ns", "")).append(" | ").append(alloc(x))
+          .append(" |\n"));
+    }
+
+    // ---- scaling
+    md.append("\n## Thread scaling (one breaker shared by all threads)\n\n")
+        .append("ns/op is per thread; Mops/s is the total over all threads. This machine has ")
+        .append(cores).append(" cores")
+        .append(cores < 4 ? ": **the 4-thread runs are oversubscribed** (each thread gets about "
+            + fmt(100.0 * cores / 4) + "% of a core, so per-thread time grows even when nothing "
+            + "is shared; compare total throughput instead)" : "")
+        .append(". Target (CLOSED rows): per-thread ns/op at 2 and 4 threads within 1.5x of the "
+            + "1-thread figure.\n\n");
+    for (Scaling s : SCALING) {
+      md.append("### ").append(s.title()).append("\n\n![").append(s.title())
+          .append("](charts/").append(s.file()).append(")\n\n");
+      md.append("| Implementation | 1 thread | 2 threads | 4 threads").append(cores < 4
+          ? " (oversubscribed)" : "").append(" | Mops/s at 1 / 2 / 4 | B/op at 2 / 4 |")
+          .append(s.target() ? " 2t / 4t within 1.5x? |" : "").append('\n')
+          .append("|---|---:|---:|---:|---|---|").append(s.target() ? "---|" : "").append('\n');
+      for (String impl : IMPLS.keySet()) {
+        Row[] rows = new Row[3];
+        for (int i = 0; i < 3; i++) {
+          rows[i] = scalingRow(r, s, impl, THREADS[i]).orElse(null);
+        }
+        if (rows[0] == null && rows[1] == null) {
+          continue;
+        }
+        md.append("| ").append(IMPLS.get(impl));
+        for (int i = 0; i < 3; i++) {
+          md.append(" | ").append(rows[i] == null ? "—" : Targets.ns(rows[i]).replace(" ns", ""));
+          if (i > 0 && rows[i] != null && rows[0] != null) {
+            md.append(" (").append(fmt(rows[i].score() / rows[0].score())).append("x)");
+          }
+        }
+        md.append(" | ");
+        for (int i = 0; i < 3; i++) {
+          md.append(i > 0 ? " / " : "").append(rows[i] == null ? "—" : fmt(rows[i].totalMops()));
+        }
+        md.append(" | ").append(rows[1] == null ? "—" : alloc(rows[1])).append(" / ")
+            .append(rows[2] == null ? "—" : alloc(rows[2]));
+        if (s.target()) {
+          md.append(" | ");
+          if (impl.equals("none") || rows[0] == null) {
+            md.append("—");
+          } else {
+            for (int i = 1; i < 3; i++) {
+              md.append(i > 1 ? " / " : "").append(rows[i] == null ? "—"
+                  : rows[i].score() / rows[0].score() <= 1.5 ? "met" : "**not met**");
+            }
+          }
+        }
+        md.append(" |\n");
+      }
+      md.append('\n');
+      scalingChart(r, s, new File(charts, s.file()));
+    }
+
+    // ---- footprint
+    md.append("## Footprint (JOL)\n\n");
+    if (fp == null) {
+      md.append("No `footprint.json` was given.\n\n");
+    } else {
+      md.append("**Whole graph**: every byte reachable from one breaker (config, name, clock "
+          + "included). **Per breaker**: what one more breaker costs when built from the same "
+          + "config object and name, i.e. size(graph(a) ∪ graph(b)) − size(graph(b)); shared "
+          + "config and singletons drop out, per-breaker copies stay (Failsafe copies its config "
+          + "into each breaker). **Registry**: heap (after full GCs) of a `ConcurrentHashMap` "
+          + "of ").append(fp.path("registrySize").asInt()).append(" names to breakers, and the "
+          + "breakers' share of it (the same map holding one shared dummy value subtracted). "
+          + "JVM: ").append(fp.path("jdk").asText()).append(", ")
+          .append(fp.path("jolDetails").asText().lines().filter(l -> l.contains("compressed")
+              || l.contains("alignment")).map(String::trim).reduce((a, b) -> a + "; " + b)
+              .orElse("")).append(".\n\n![bytes per breaker](charts/footprint.png)\n\n");
+      md.append("| Implementation | Whole graph (B) | Per breaker, unshared (B) | × BW | "
+          + "Registry heap (MB) | Per breaker in registry (B) | Target <= 40 B |\n"
+          + "|---|---:|---:|---:|---:|---:|---|\n");
+      double bwUnshared = Double.NaN;
+      for (JsonNode b : fp.path("breakers")) {
+        if (b.path("impl").asText().equals("breakwater")) {
+          bwUnshared = b.path("unsharedBytes").asDouble();
+        }
+      }
+      for (JsonNode b : fp.path("breakers")) {
+        long unshared = b.path("unsharedBytes").asLong();
+        md.append("| ").append(IMPLS.getOrDefault(b.path("impl").asText(), b.path("impl").asText()))
+            .append(" | ").append(b.path("graphBytes").asLong()).append(" | ").append(unshared)
+            .append(" (").append(b.path("unsharedObjects").asLong()).append(" objects) | ")
+            .append(fmt(unshared / bwUnshared)).append(" | ")
+            .append(fmt(b.path("registryHeapBytes").asDouble() / 1e6)).append(" | ")
+            .append(fmt(b.path("registryBytesPerBreaker").asDouble())).append(" | ")
+            .append(unshared <= 40 ? "met" : "**not met**").append(" |\n");
+      }
+      footprintChart(fp, new File(charts, "footprint.png"));
+    }
+
+    md.append("\n## How these numbers were made\n\n")
+        .append("- Every implementation runs the same benchmark method through a thin adapter "
+            + "(`Subject`); each parameter value runs in its own JVM fork, so the adapter call is "
+            + "monomorphic and inlined (the no-breaker row measures it).\n")
+        .append("- Configurations: every breaker trips after 5 consecutive failures "
+            + "(Resilience4j: its default 50% of a 100-call window); OPEN states are an hour from "
+            + "their next probe. Resilience4j's manual `onSuccess` is given a duration of 0 "
+            + "instead of a timed one. Failsafe's executor is built once and reused.\n")
+        .append("- Breakwater's `System.Logger` is switched off in the benchmarks: the HALF_OPEN "
+            + "steady state makes thousands of transitions per second, each logged at WARNING "
+            + "or INFO otherwise.\n")
+        .append("- Counters (`@AuxCounters`) prove each case measured its state: see the "
+            + "Admitted / rejected column.\n")
+        .append("- A shared 2-core virtual machine is noisy: differences under ~1 ns, and the "
+            + "4-thread figures, are indicative only.\n");
+    return md.toString();
+  }
+
+  static double limitFor(JmhResults r, Case c) {
+    switch (c.bench()) {
+      case "ClosedBenchmark.callSuccess":
+        return r.find(c.bench(), "none", 1).map(x -> x.score() + 5).orElse(Double.NaN);
+      case "ClosedBenchmark.manualSuccess":
+        return r.find(c.bench(), "none", 1).map(x -> x.score() + 3).orElse(Double.NaN);
+      case "OpenBenchmark.manualReject":
+        return r.find("FloorBenchmark.nanoTime", "", 1).map(x -> x.score() + 3)
+            .orElse(Double.NaN);
+      case "OpenBenchmark.callReject":
+        return 60;
+      case "HalfOpenBenchmark.probe":
+        return 15;
+      default:
+        return Double.NaN;
+    }
+  }
+
+  static Optional<Row> scalingRow(JmhResults r, Scaling s, String impl, int threads) {
+    return threads == 1 ? r.find(s.one(), impl, 1) : r.find(s.prefix() + threads, impl, threads);
+  }
+
+  static String alloc(Row x) {
+    if (Double.isNaN(x.allocNorm())) {
+      return "n/a";
+    }
+    return x.allocNorm() < 0.01 ? "0" : String.format(Locale.ROOT, "%.2f", x.allocNorm());
+  }
+
+  static String counters(Row x) {
+    if (x.admitted() < 0) {
+      return "—";
+    }
+    return String.format(Locale.ROOT, "%.3g / %.3g", x.admitted(), x.rejected());
+  }
+
+  static String verdict(Targets.Verdict v) {
+    return v == Targets.Verdict.MET ? "**met**" : v == Targets.Verdict.NOT_MET ? "**NOT MET**"
+        : "no data";
+  }
+
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: fall through
+    }
+    return System.getProperty("os.arch") + " (model unknown)";
+  }
+
+  static String plain(String impl) {
+    return IMPLS.getOrDefault(impl, impl).replace("*", "").replace("`", "");
+  }
+
+  // -------------------------------------------------------------------------------- charts
+
+  static void casesChart(JmhResults r, File file) throws IOException {
+    CategoryChart chart = new CategoryChartBuilder().width(1400).height(650)
+        .title("Time per operation, one thread (ns/op, log scale; lower is better)")
+        .xAxisTitle("case").yAxisTitle("ns/op").build();
+    style(chart.getStyler());
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisMin(0.1); // bars start at 0 otherwise, which a log axis refuses
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    List<String> labels = new ArrayList<>();
+    for (Case c : CASES) {
+      labels.add(c.id());
+    }
+    int color = 0;
+    for (String impl : IMPLS.keySet()) {
+      List<Double> ys = new ArrayList<>();
+      boolean any = false;
+      for (Case c : CASES) {
+        Optional<Row> row = r.find(c.bench(), impl, 1);
+        ys.add(row.map(Row::score).orElse(Double.NaN));
+        any |= row.isPresent();
+      }
+      if (any) {
+        chart.addSeries(plain(impl), labels, ys).setFillColor(PALETTE[color]);
+      }
+      color++;
+    }
+    BitmapEncoder.saveBitmap(chart, file.getPath(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  static void scalingChart(JmhResults r, Scaling s, File file) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(550)
+        .title(s.title() + ": ns/op per thread vs threads (log scale)")
+        .xAxisTitle("threads sharing one breaker (4 = oversubscribed on 2 cores)")
+        .yAxisTitle("ns/op per thread").build();
+    style(chart.getStyler());
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    int color = 0;
+    for (String impl : IMPLS.keySet()) {
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (int t : THREADS) {
+        scalingRow(r, s, impl, t).ifPresent(x -> {
+          xs.add((double) t);
+          ys.add(x.score());
+        });
+      }
+      if (!xs.isEmpty()) {
+        org.knowm.xchart.XYSeries series = chart.addSeries(plain(impl), xs, ys);
+        series.setLineColor(PALETTE[color]);
+        series.setMarkerColor(PALETTE[color]);
+      }
+      color++;
+    }
+    BitmapEncoder.saveBitmap(chart, file.getPath(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  static void footprintChart(JsonNode fp, File file) throws IOException {
+    CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+        .title("Bytes per breaker (log scale; lower is better)").xAxisTitle("implementation")
+        .yAxisTitle("bytes").build();
+    style(chart.getStyler());
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisMin(10.0);
+    List<String> labels = new ArrayList<>();
+    List<Double> graph = new ArrayList<>();
+    List<Double> unshared = new ArrayList<>();
+    for (JsonNode b : fp.path("breakers")) {
+      labels.add(b.path("impl").asText());
+      graph.add(b.path("graphBytes").asDouble());
+      unshared.add(b.path("unsharedBytes").asDouble());
+    }
+    chart.addSeries("whole graph", labels, graph).setFillColor(PALETTE[0]);
+    chart.addSeries("per breaker (unshared)", labels, unshared).setFillColor(PALETTE[1]);
+    BitmapEncoder.saveBitmap(chart, file.getPath(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  static void style(Styler st) {
+    if (st instanceof org.knowm.xchart.style.AxesChartStyler) {
+      ((org.knowm.xchart.style.AxesChartStyler) st).setPlotGridLinesColor(new Color(0xe0e0e0));
+    }
+    st.setChartBackgroundColor(Color.WHITE);
+    st.setPlotBackgroundColor(Color.WHITE);
+    st.setChartTitleBoxVisible(false);
+    st.setPlotBorderVisible(false);
+  }
+}

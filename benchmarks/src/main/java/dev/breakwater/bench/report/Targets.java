@@ -1,0 +1,269 @@
+package dev.breakwater.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.breakwater.bench.report.JmhResults.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The targets of issue 3, evaluated against measured results. One definition serves the report
+ * and the checker, so they cannot disagree.
+ *
+ * <p>Each target has a strict verdict (the figure against the target) and a gross-regression
+ * flag used by the checker's lenient mode: the figure is more than 3x the target's bound (for an
+ * "above the baseline" target, 3x the baseline plus the allowance; for thread scaling, 3x the
+ * allowed ratio, times the oversubscription factor when there are more threads than cores), or
+ * more than 0.5 B/op on a zero-allocation path. A shared 2-core machine can be slow by 2x for a
+ * while; it does not make a lock-free read path 3x slower than its target.
+ */
+public final class Targets {
+
+  /** A strict verdict. */
+  public enum Verdict {
+    /** The figure meets the target. */
+    MET,
+    /** It does not. */
+    NOT_MET,
+    /** The results lack a run the target needs. */
+    NO_DATA
+  }
+
+  /**
+   * One evaluated target.
+   *
+   * @param id a short stable name
+   * @param title what is measured
+   * @param target the bar, in words
+   * @param figure the measured figure, in words (with JMH's error)
+   * @param verdict strict verdict
+   * @param gross whether the figure is a gross regression (lenient mode fails on it)
+   * @param required whether the lenient mode needs this target's data (smoke runs have no
+   *     footprint or peer data)
+   * @param note context (e.g. oversubscription), or ""
+   */
+  public record Result(String id, String title, String target, String figure, Verdict verdict,
+      boolean gross, boolean required, String note) {}
+
+  /** Allocation below this counts as zero (JMH's own bookkeeping shows as ~0.001 B/op). */
+  public static final double ZERO_ALLOC = 0.1;
+  /** Allocation above this on a zero-allocation path fails even the lenient check. */
+  public static final double GROSS_ALLOC = 0.5;
+  /** The lenient factor. */
+  public static final double GROSS = 3.0;
+
+  /** Benchmarks whose Breakwater rows must not allocate: CLOSED paths and OPEN manual. */
+  static final List<String> ZERO_ALLOC_CLOSED = List.of("ClosedBenchmark.callSuccess",
+      "ClosedBenchmark.manualSuccess", "ClosedBenchmark.manualFailEveryN",
+      "ScalingBenchmark.closedCall_t2", "ScalingBenchmark.closedCall_t4",
+      "ScalingBenchmark.closedManual_t2", "ScalingBenchmark.closedManual_t4");
+  static final List<String> ZERO_ALLOC_OPEN = List.of("OpenBenchmark.manualReject",
+      "ScalingBenchmark.openReject_t2", "ScalingBenchmark.openReject_t4");
+
+  /** Benchmarks in which every call must be rejected. */
+  static final List<String> ALL_REJECTED = List.of("OpenBenchmark.manualReject",
+      "OpenBenchmark.callReject", "HalfOpenBenchmark.rejectBeyondMax",
+      "ScalingBenchmark.openReject_t2", "ScalingBenchmark.openReject_t4");
+  /** Benchmarks in which every call must be admitted. */
+  static final List<String> ALL_ADMITTED = List.of("ClosedBenchmark.manualSuccess",
+      "ClosedBenchmark.manualFailEveryN", "HalfOpenBenchmark.probe",
+      "ScalingBenchmark.closedManual_t2", "ScalingBenchmark.closedManual_t4");
+
+  private Targets() {}
+
+  /**
+   * Evaluates every target.
+   *
+   * @param r the JMH results
+   * @param footprint the footprint JSON, or null
+   * @param cores the machine's core count (for the oversubscription note)
+   * @return the results, in the order of the issue
+   */
+  public static List<Result> evaluate(JmhResults r, JsonNode footprint, int cores) {
+    List<Result> out = new ArrayList<>();
+    out.add(aboveBaseline(r, "closed-call", "CLOSED success via call()",
+        "ClosedBenchmark.callSuccess", "none", "no-breaker baseline", 5));
+    out.add(aboveBaseline(r, "closed-manual", "CLOSED success via tryAcquire()+onSuccess()",
+        "ClosedBenchmark.manualSuccess", "none", "no-breaker baseline", 3));
+    out.add(openManual(r));
+    out.add(absolute(r, "open-call", "OPEN rejection via call(), exception caught",
+        "OpenBenchmark.callReject", 60));
+    out.add(absolute(r, "half-open-probe", "HALF_OPEN probe admitted + success reported",
+        "HalfOpenBenchmark.probe", 15));
+    out.add(zeroAlloc(r, "alloc-closed", "Allocation per call, CLOSED (call, manual, failures, "
+        + "2 and 4 threads)", ZERO_ALLOC_CLOSED));
+    out.add(zeroAlloc(r, "alloc-open", "Allocation per call, OPEN via tryAcquire() "
+        + "(1, 2, 4 threads)", ZERO_ALLOC_OPEN));
+    for (int t : new int[] {2, 4}) {
+      out.add(scaling(r, "ClosedBenchmark.callSuccess", "ScalingBenchmark.closedCall_t" + t,
+          "CLOSED call()", t, cores));
+      out.add(scaling(r, "ClosedBenchmark.manualSuccess", "ScalingBenchmark.closedManual_t" + t,
+          "CLOSED manual", t, cores));
+    }
+    out.add(footprint(footprint));
+    return out;
+  }
+
+  /**
+   * Checks that each benchmark measured the state it claims to: rejection benchmarks admitted
+   * nothing, admission benchmarks rejected nothing. Any finding means the benchmark is broken.
+   *
+   * @param r the results
+   * @return descriptions of violations; empty when all is well
+   */
+  public static List<String> sanity(JmhResults r) {
+    List<String> problems = new ArrayList<>();
+    for (Row row : r.rows()) {
+      String what = row.benchmark() + " [" + row.impl() + ", " + row.threads() + "t]";
+      if (ALL_REJECTED.contains(row.benchmark())
+          && (row.admitted() > 0 || row.rejected() == 0)) {
+        problems.add(what + " should reject every call: admitted " + (long) row.admitted()
+            + ", rejected " + (long) row.rejected());
+      }
+      if (ALL_ADMITTED.contains(row.benchmark())
+          && (row.rejected() > 0 || row.admitted() == 0)) {
+        problems.add(what + " should admit every call: admitted " + (long) row.admitted()
+            + ", rejected " + (long) row.rejected());
+      }
+    }
+    return problems;
+  }
+
+  // --------------------------------------------------------------------------------- kinds
+
+  private static Result aboveBaseline(JmhResults r, String id, String title, String bench,
+      String baseImpl, String baseName, double allowance) {
+    String target = "<= " + baseName + " + " + fmt(allowance) + " ns/op";
+    Optional<Row> bw = r.find(bench, "breakwater", 1);
+    Optional<Row> base = r.find(bench, baseImpl, 1);
+    if (bw.isEmpty() || base.isEmpty()) {
+      return noData(id, title, target, true);
+    }
+    double delta = bw.get().score() - base.get().score();
+    String figure = ns(bw.get()) + " - " + ns(base.get()) + " = " + fmt(delta) + " ns above";
+    boolean gross = bw.get().score() > GROSS * (base.get().score() + allowance);
+    return new Result(id, title, target, figure, delta <= allowance ? Verdict.MET : Verdict.NOT_MET,
+        gross, true, "");
+  }
+
+  private static Result openManual(JmhResults r) {
+    String id = "open-manual";
+    String title = "OPEN rejection via tryAcquire()";
+    String target = "<= System.nanoTime() floor + 3 ns/op";
+    Optional<Row> bw = r.find("OpenBenchmark.manualReject", "breakwater", 1);
+    Optional<Row> floor = r.find("FloorBenchmark.nanoTime", "", 1);
+    if (bw.isEmpty() || floor.isEmpty()) {
+      return noData(id, title, target, true);
+    }
+    double delta = bw.get().score() - floor.get().score();
+    String figure = ns(bw.get()) + " - nanoTime " + ns(floor.get()) + " = " + fmt(delta)
+        + " ns above";
+    boolean gross = bw.get().score() > GROSS * (floor.get().score() + 3);
+    return new Result(id, title, target, figure, delta <= 3 ? Verdict.MET : Verdict.NOT_MET,
+        gross, true, "");
+  }
+
+  private static Result absolute(JmhResults r, String id, String title, String bench,
+      double limit) {
+    String target = "<= " + fmt(limit) + " ns/op";
+    Optional<Row> bw = r.find(bench, "breakwater", 1);
+    if (bw.isEmpty()) {
+      return noData(id, title, target, true);
+    }
+    double v = bw.get().score();
+    return new Result(id, title, target, ns(bw.get()),
+        v <= limit ? Verdict.MET : Verdict.NOT_MET, v > GROSS * limit, true, "");
+  }
+
+  private static Result zeroAlloc(JmhResults r, String id, String title, List<String> benches) {
+    String target = "0 B/op (< " + fmt(ZERO_ALLOC) + " counts as zero)";
+    double max = Double.NEGATIVE_INFINITY;
+    String where = "";
+    int found = 0;
+    for (String b : benches) {
+      for (Row row : r.rows()) {
+        if (row.benchmark().equals(b) && row.impl().equals("breakwater")) {
+          found++;
+          double a = Double.isNaN(row.allocNorm()) ? Double.POSITIVE_INFINITY : row.allocNorm();
+          if (a > max) {
+            max = a;
+            where = b + " (" + row.threads() + "t)";
+          }
+        }
+      }
+    }
+    if (found == 0 || max == Double.POSITIVE_INFINITY) {
+      return noData(id, title, target, true);
+    }
+    String figure = "max " + String.format(Locale.ROOT, "%.3f", max) + " B/op over " + found
+        + " runs, at " + where;
+    return new Result(id, title, target, figure,
+        max < ZERO_ALLOC ? Verdict.MET : Verdict.NOT_MET, max > GROSS_ALLOC, true, "");
+  }
+
+  private static Result scaling(JmhResults r, String oneThread, String bench, String what,
+      int threads, int cores) {
+    String id = "scaling-" + (what.contains("manual") ? "manual" : "call") + "-t" + threads;
+    String title = what + ", " + threads + " threads on one breaker, ns/op per thread";
+    String target = "<= 1.5x the 1-thread figure";
+    Optional<Row> one = r.find(oneThread, "breakwater", 1);
+    Optional<Row> many = r.find(bench, "breakwater", threads);
+    boolean oversubscribed = threads > cores;
+    if (one.isEmpty() || many.isEmpty()) {
+      return noData(id, title, target, false);
+    }
+    double ratio = many.get().score() / one.get().score();
+    String figure = ns(many.get()) + " vs " + ns(one.get()) + " = " + fmt(ratio) + "x";
+    String note = "";
+    double factor = 1;
+    if (oversubscribed) {
+      factor = (double) threads / cores;
+      note = "oversubscribed: " + threads + " threads on " + cores + " cores, each thread runs "
+          + "about " + fmt(100.0 / factor) + "% of the time, so per-thread time grows by ~"
+          + fmt(factor) + "x with no sharing at all; CPU time per op = " + fmt(ratio / factor)
+          + "x the 1-thread figure";
+    }
+    boolean gross = ratio > GROSS * 1.5 * factor;
+    return new Result(id, title, target, figure, ratio <= 1.5 ? Verdict.MET : Verdict.NOT_MET,
+        gross, false, note);
+  }
+
+  private static Result footprint(JsonNode fp) {
+    String id = "footprint";
+    String title = "Bytes per breaker beyond the shared config and name (JOL)";
+    String target = "<= 40 bytes";
+    if (fp == null) {
+      return noData(id, title, target, false);
+    }
+    for (JsonNode b : fp.path("breakers")) {
+      if (b.path("impl").asText().equals("breakwater")) {
+        long bytes = b.path("unsharedBytes").asLong();
+        String figure = bytes + " B (" + b.path("graphBytes").asLong()
+            + " B whole graph; " + fmt(b.path("registryBytesPerBreaker").asDouble())
+            + " B each in a registry of " + fp.path("registrySize").asInt() + ")";
+        return new Result(id, title, target, figure, bytes <= 40 ? Verdict.MET : Verdict.NOT_MET,
+            bytes > GROSS * 40, false, "");
+      }
+    }
+    return noData(id, title, target, false);
+  }
+
+  private static Result noData(String id, String title, String target, boolean required) {
+    return new Result(id, title, target, "no data", Verdict.NO_DATA, false, required, "");
+  }
+
+  static String ns(Row row) {
+    return fmt(row.score()) + (Double.isNaN(row.error()) ? "" : " ± " + fmt(row.error()))
+        + " ns";
+  }
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    double a = Math.abs(v);
+    String f = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f";
+    return String.format(Locale.ROOT, f, v);
+  }
+}
