@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * <ol>
  *   <li><b>CLOSED</b>: calls are admitted. A failure adds one to the consecutive-failure count, a
  *       success sets it to zero; when the count reaches {@code failureThreshold} the breaker
- *       opens.
+ *       opens. With a sliding window instead, outcomes are recorded in the window and the breaker
+ *       opens when its failure or slow-call rate reaches its threshold, once the window holds
+ *       {@code minimumNumberOfCalls} calls.
  *   <li><b>OPEN</b>: calls are rejected until the open timeout (the base timeout times the
  *       backoff) has passed since it opened. The first call at or after that moment moves the
  *       breaker to HALF_OPEN and is admitted as its first probe. There is no background thread:
@@ -59,7 +61,8 @@ import java.util.function.Supplier;
  * nothing to shared memory, so the common path scales across cores. A rejection in OPEN is one
  * read of the word and one read of the ticker. Nothing on these paths allocates (the high-level
  * {@link #call} allocates only the {@link CallNotPermittedException} of a rejection). An instance
- * is a 32-byte object beyond its name and its shared {@link CircuitBreakerConfig}.
+ * is a 40-byte object beyond its name and its shared {@link CircuitBreakerConfig} (plus its
+ * window, when a failure-rate policy is configured).
  *
  * <h2>Implementation notes</h2>
  * The word's layout is documented in {@code BreakerWord}. Each operation is a loop of: read the

@@ -26,6 +26,14 @@ import java.util.function.Predicate;
  *     <tr><td>{@code ignoreExceptions}</td><td>none</td><td>non-null classes</td></tr>
  *     <tr><td>{@code recordResult}</td><td>no result is a failure</td><td>non-null</td></tr>
  *     <tr><td>{@code ticker}</td><td>{@link System#nanoTime()}</td><td>non-null</td></tr>
+ *     <tr><td>{@code slidingWindow}</td><td>none: consecutive failures</td>
+ *         <td>COUNT_BASED [1, 10000] calls, TIME_BASED [100 ms, 1 day]</td></tr>
+ *     <tr><td>{@code failureRateThreshold}</td><td>50</td><td>[1, 100] %</td></tr>
+ *     <tr><td>{@code minimumNumberOfCalls}</td><td>100, or the window size if smaller</td>
+ *         <td>[1, window size] or [1, 1000000]</td></tr>
+ *     <tr><td>{@code slowCallDurationThreshold}</td><td>none: calls are not timed</td>
+ *         <td>[1 ns, 1 day]</td></tr>
+ *     <tr><td>{@code slowCallRateThreshold}</td><td>100</td><td>[1, 100] %</td></tr>
  *   </tbody>
  * </table>
  *
@@ -231,7 +239,7 @@ public final class CircuitBreakerConfig {
   }
 
   /**
-   * Consecutive failures in CLOSED that open the breaker.
+   * Consecutive failures in CLOSED that open the breaker (not used with a sliding window).
    *
    * @return the failure threshold, in [1, 65535]
    */
