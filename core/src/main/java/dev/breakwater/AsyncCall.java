@@ -33,14 +33,17 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
 
   private final CircuitBreaker breaker;
   private final long permit;
+  /** {@link CircuitBreaker#startTiming()} at the start of the call. */
+  private final long start;
   @SuppressWarnings("unused") // accessed through REPORTED
   private volatile int reported;
   @SuppressWarnings("unused") // accessed through SOURCE
   private volatile Future<?> source;
 
-  AsyncCall(CircuitBreaker breaker, long permit) {
+  AsyncCall(CircuitBreaker breaker, long permit, long start) {
     this.breaker = breaker;
     this.permit = permit;
+    this.start = start;
   }
 
   /** Wins the right to report; true exactly once. */
@@ -68,14 +71,14 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
     }
     if (failure == null) {
       try {
-        breaker.onResult(permit, value);
+        breaker.onResult(permit, value, start);
       } catch (Throwable classifierFailure) {
         super.completeExceptionally(classifierFailure);
         return;
       }
       super.complete(value);
     } else {
-      breaker.onThrowable(permit, unwrap(failure));
+      breaker.onThrowable(permit, unwrap(failure), start);
       super.completeExceptionally(failure);
     }
   }
@@ -86,7 +89,7 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
       return false;
     }
     try {
-      breaker.onResult(permit, value);
+      breaker.onResult(permit, value, start);
     } catch (Throwable classifierFailure) {
       return super.completeExceptionally(classifierFailure);
     }
@@ -101,7 +104,7 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
     if (!claim()) {
       return false;
     }
-    breaker.onThrowable(permit, unwrap(failure));
+    breaker.onThrowable(permit, unwrap(failure), start);
     return super.completeExceptionally(failure);
   }
 

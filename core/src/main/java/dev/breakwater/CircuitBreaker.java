@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * <ol>
  *   <li><b>CLOSED</b>: calls are admitted. A failure adds one to the consecutive-failure count, a
  *       success sets it to zero; when the count reaches {@code failureThreshold} the breaker
- *       opens.
+ *       opens. With a sliding window instead, outcomes are recorded in the window and the breaker
+ *       opens when its failure or slow-call rate reaches its threshold, once the window holds
+ *       {@code minimumNumberOfCalls} calls.
  *   <li><b>OPEN</b>: calls are rejected until the open timeout (the base timeout times the
  *       backoff) has passed since it opened. The first call at or after that moment moves the
  *       breaker to HALF_OPEN and is admitted as its first probe. There is no background thread:
@@ -59,7 +61,8 @@ import java.util.function.Supplier;
  * nothing to shared memory, so the common path scales across cores. A rejection in OPEN is one
  * read of the word and one read of the ticker. Nothing on these paths allocates (the high-level
  * {@link #call} allocates only the {@link CallNotPermittedException} of a rejection). An instance
- * is a 32-byte object beyond its name and its shared {@link CircuitBreakerConfig}.
+ * is a 40-byte object beyond its name and its shared {@link CircuitBreakerConfig} (plus its
+ * window, when a failure-rate policy is configured).
  *
  * <h2>Implementation notes</h2>
  * The word's layout is documented in {@code BreakerWord}. Each operation is a loop of: read the
@@ -117,6 +120,8 @@ public final class CircuitBreaker {
 
   private final String name;
   private final CircuitBreakerConfig config;
+  /** The failure-rate policy; null when counting consecutive failures (the default). */
+  private final SlidingWindow window;
   /** All mutable state; see {@link BreakerWord}. Changed only by CAS. */
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
@@ -126,6 +131,7 @@ public final class CircuitBreaker {
   private CircuitBreaker(String name, CircuitBreakerConfig config) {
     this.name = name;
     this.config = config;
+    this.window = config.newWindow();
     this.word = BreakerWord.closed(0, 0);
   }
 
@@ -175,14 +181,15 @@ public final class CircuitBreaker {
     if (permit < 0) {
       throw rejection(permit);
     }
+    final long start = startTiming();
     final T result;
     try {
       result = operation.call();
     } catch (Throwable t) {
-      onThrowable(permit, t);
+      onThrowable(permit, t, start);
       throw t;
     }
-    onResult(permit, result);
+    onResult(permit, result, start);
     return result;
   }
 
@@ -200,14 +207,15 @@ public final class CircuitBreaker {
     if (permit < 0) {
       throw rejection(permit);
     }
+    final long start = startTiming();
     final T result;
     try {
       result = operation.get();
     } catch (Throwable t) {
-      onThrowable(permit, t);
+      onThrowable(permit, t, start);
       throw t;
     }
-    onResult(permit, result);
+    onResult(permit, result, start);
     return result;
   }
 
@@ -223,13 +231,14 @@ public final class CircuitBreaker {
     if (permit < 0) {
       throw rejection(permit);
     }
+    final long start = startTiming();
     try {
       operation.run();
     } catch (Throwable t) {
-      onThrowable(permit, t);
+      onThrowable(permit, t, start);
       throw t;
     }
-    onResult(permit, null);
+    onResult(permit, null, start);
   }
 
   /**
@@ -255,7 +264,7 @@ public final class CircuitBreaker {
     if (permit < 0) {
       return CompletableFuture.failedFuture(rejection(permit));
     }
-    AsyncCall<T> call = new AsyncCall<>(this, permit);
+    AsyncCall<T> call = new AsyncCall<>(this, permit, startTiming());
     CompletionStage<T> stage;
     try {
       stage = Objects.requireNonNull(operation.get(), "operation returned a null stage");
@@ -305,6 +314,36 @@ public final class CircuitBreaker {
   public void onFailure(long permit) {
     checkPermit(permit);
     failure(permit);
+  }
+
+  /**
+   * Reports that the call admitted with {@code permit} succeeded after {@code durationNanos}; with
+   * slow-call detection configured, a call slower than the threshold counts as slow.
+   *
+   * @param permit a value returned by {@link #tryAcquire()}
+   * @param durationNanos how long the call took, at least 0
+   * @throws IllegalArgumentException if {@code permit} is not a permit or the duration is
+   *     negative
+   */
+  public void onSuccess(long permit, long durationNanos) {
+    checkPermit(permit);
+    checkDuration(durationNanos);
+    success(permit, durationNanos, UNKNOWN_TIME);
+  }
+
+  /**
+   * Reports that the call admitted with {@code permit} failed after {@code durationNanos}; with
+   * slow-call detection configured, a call slower than the threshold also counts as slow.
+   *
+   * @param permit a value returned by {@link #tryAcquire()}
+   * @param durationNanos how long the call took, at least 0
+   * @throws IllegalArgumentException if {@code permit} is not a permit or the duration is
+   *     negative
+   */
+  public void onFailure(long permit, long durationNanos) {
+    checkPermit(permit);
+    checkDuration(durationNanos);
+    failure(permit, durationNanos, UNKNOWN_TIME);
   }
 
   /**
@@ -373,6 +412,21 @@ public final class CircuitBreaker {
     long w = word();
     int s = BreakerWord.state(w);
     return s == OPEN || s == HALF_OPEN ? BreakerWord.level(w) : 0;
+  }
+
+  /**
+   * A snapshot of the sliding window (calls, failed, slow, rates), read without locking. For a
+   * breaker that counts consecutive failures, the snapshot has no type and no calls.
+   *
+   * @return the window's current metrics
+   */
+  public WindowMetrics metrics() {
+    SlidingWindow w = window;
+    if (w == null) {
+      return new WindowMetrics(null, 0, 0);
+    }
+    long now = w.needsClock() ? config.ticker.read() : 0;
+    return new WindowMetrics(w.type(), w.totals(now), config.minimumNumberOfCalls());
   }
 
   /**
@@ -487,6 +541,11 @@ public final class CircuitBreaker {
     return (long) WORD.getAcquire(this);
   }
 
+  /** The sliding window, or null; for tests in this package. */
+  SlidingWindow slidingWindow() {
+    return window;
+  }
+
   /** The raw state word, for tests in this package. */
   long rawWord() {
     return word();
@@ -561,7 +620,19 @@ public final class CircuitBreaker {
         BreakerWord.deadlineUnits(now, c.openTimeoutNanos(level), c.deadlineShift));
   }
 
+  /** Marks "no duration measured" and "the time is not known yet". */
+  static final long UNTIMED = -1;
+  private static final long UNKNOWN_TIME = Long.MIN_VALUE;
+
   private void success(long permit) {
+    success(permit, UNTIMED, UNKNOWN_TIME);
+  }
+
+  /**
+   * Records a success. {@code durationNanos} is the call's duration or {@link #UNTIMED};
+   * {@code end} the ticker value at its end, or {@link #UNKNOWN_TIME}.
+   */
+  private void success(long permit, long durationNanos, long end) {
     final CircuitBreakerConfig c = config;
     for (;;) {
       final long w = word();
@@ -570,6 +641,10 @@ public final class CircuitBreaker {
       }
       int state = BreakerWord.state(w);
       if (state == CLOSED) {
+        if (window != null) {
+          recordInWindow(w, WindowTotals.PRESENT | slowBit(durationNanos), end);
+          return;
+        }
         if (BreakerWord.failures(w) == 0) {
           return; // the common case: nothing to write, no cache line to bounce
         }
@@ -579,6 +654,10 @@ public final class CircuitBreaker {
       } else if (state == HALF_OPEN) {
         if (BreakerWord.inFlight(w) == 0) {
           return; // a duplicate report: this generation has no probe to account for
+        }
+        if (slowBit(durationNanos) != 0) {
+          failure(permit, durationNanos, end); // a slow probe is a failed probe
+          return;
         }
         if (BreakerWord.successes(w) + 1 >= c.successThreshold) {
           // The verdict: exactly one reporter wins the CAS and closes the breaker.
@@ -597,6 +676,10 @@ public final class CircuitBreaker {
   }
 
   private void failure(long permit) {
+    failure(permit, UNTIMED, UNKNOWN_TIME);
+  }
+
+  private void failure(long permit, long durationNanos, long end) {
     final CircuitBreakerConfig c = config;
     for (;;) {
       final long w = word();
@@ -605,6 +688,11 @@ public final class CircuitBreaker {
       }
       int state = BreakerWord.state(w);
       if (state == CLOSED) {
+        if (window != null) {
+          recordInWindow(w, WindowTotals.PRESENT | WindowTotals.FAILED | slowBit(durationNanos),
+              end);
+          return;
+        }
         int failures = BreakerWord.failures(w) + 1;
         if (failures >= c.failureThreshold) {
           // The trip: exactly one reporter wins the CAS; the clock is read only here.
@@ -632,6 +720,51 @@ public final class CircuitBreaker {
     }
   }
 
+  private int slowBit(long durationNanos) {
+    long threshold = config.slowCallNanos;
+    return threshold > 0 && durationNanos > threshold ? WindowTotals.SLOW : 0;
+  }
+
+  /**
+   * Records a CLOSED-state outcome in the sliding window and, if its rates call for it, opens the
+   * breaker with one CAS from the exact CLOSED word of the outcome's generation.
+   */
+  private void recordInWindow(long w, int outcome, long end) {
+    final SlidingWindow sw = window;
+    long now = end;
+    if (now == UNKNOWN_TIME && sw.needsClock()) {
+      now = config.ticker.read();
+    }
+    int generation = BreakerWord.generation(w);
+    if (!sw.record(generation, outcome, now)) {
+      return;
+    }
+    // The trip. The window said "open"; the breaker opens only if it is still CLOSED in that
+    // generation. The word of a CLOSED window generation changes only by a transition, so a
+    // failed CAS means someone else already moved the breaker on: nothing left to do.
+    long current = word();
+    if (BreakerWord.state(current) != CLOSED || BreakerWord.generation(current) != generation) {
+      return;
+    }
+    long deadline = BreakerWord.deadlineUnits(
+        config.ticker.read(), config.openTimeoutNanos(0), config.deadlineShift);
+    if (cas(current, BreakerWord.open(BreakerWord.nextGeneration(current), 0, deadline))) {
+      announce(CLOSED, OPEN);
+    }
+  }
+
+  /** The ticker reading at the start of a call, when slow calls are detected; 0 otherwise. */
+  long startTiming() {
+    return config.slowCallNanos > 0 ? config.ticker.read() : 0;
+  }
+
+  private static void checkDuration(long durationNanos) {
+    if (durationNanos < 0) {
+      throw new IllegalArgumentException(
+          "durationNanos must be in [0, " + Long.MAX_VALUE + "]: " + durationNanos);
+    }
+  }
+
   private void ignored(long permit) {
     for (;;) {
       final long w = word();
@@ -647,8 +780,11 @@ public final class CircuitBreaker {
     }
   }
 
-  /** Records an operation's throwable; never throws (a throwing classifier is suppressed). */
-  void onThrowable(long permit, Throwable t) {
+  /**
+   * Records an operation's throwable; never throws (a throwing classifier is suppressed).
+   * {@code start} is {@link #startTiming()}'s reading at the call's start.
+   */
+  void onThrowable(long permit, Throwable t, long start) {
     int outcome;
     try {
       outcome = config.classify(t);
@@ -659,16 +795,16 @@ public final class CircuitBreaker {
       }
       return;
     }
-    report(permit, outcome);
+    report(permit, outcome, start);
   }
 
   /**
    * Records an operation's result. If the result predicate throws, the permit is released
    * uncounted and the predicate's exception propagates.
    */
-  void onResult(long permit, Object result) {
+  void onResult(long permit, Object result, long start) {
     if (!config.recordsResults) {
-      success(permit);
+      report(permit, CircuitBreakerConfig.OUTCOME_SUCCESS, start);
       return;
     }
     boolean failed;
@@ -678,20 +814,23 @@ public final class CircuitBreaker {
       ignored(permit);
       throw classifierFailure;
     }
-    if (failed) {
-      failure(permit);
-    } else {
-      success(permit);
-    }
+    report(permit, failed ? CircuitBreakerConfig.OUTCOME_FAILURE
+        : CircuitBreakerConfig.OUTCOME_SUCCESS, start);
   }
 
-  void report(long permit, int outcome) {
+  private void report(long permit, int outcome, long start) {
+    long duration = UNTIMED;
+    long end = UNKNOWN_TIME;
+    if (config.slowCallNanos > 0 && outcome != CircuitBreakerConfig.OUTCOME_IGNORED) {
+      end = config.ticker.read();
+      duration = Math.max(0, end - start);
+    }
     switch (outcome) {
       case CircuitBreakerConfig.OUTCOME_SUCCESS:
-        success(permit);
+        success(permit, duration, end);
         break;
       case CircuitBreakerConfig.OUTCOME_FAILURE:
-        failure(permit);
+        failure(permit, duration, end);
         break;
       default:
         ignored(permit);

@@ -26,6 +26,14 @@ import java.util.function.Predicate;
  *     <tr><td>{@code ignoreExceptions}</td><td>none</td><td>non-null classes</td></tr>
  *     <tr><td>{@code recordResult}</td><td>no result is a failure</td><td>non-null</td></tr>
  *     <tr><td>{@code ticker}</td><td>{@link System#nanoTime()}</td><td>non-null</td></tr>
+ *     <tr><td>{@code slidingWindow}</td><td>none: consecutive failures</td>
+ *         <td>COUNT_BASED [1, 10000] calls, TIME_BASED [100 ms, 1 day]</td></tr>
+ *     <tr><td>{@code failureRateThreshold}</td><td>50</td><td>[1, 100] %</td></tr>
+ *     <tr><td>{@code minimumNumberOfCalls}</td><td>100, or the window size if smaller</td>
+ *         <td>[1, window size] or [1, 1000000]</td></tr>
+ *     <tr><td>{@code slowCallDurationThreshold}</td><td>none: calls are not timed</td>
+ *         <td>[1 ns, 1 day]</td></tr>
+ *     <tr><td>{@code slowCallRateThreshold}</td><td>100</td><td>[1, 100] %</td></tr>
  *   </tbody>
  * </table>
  *
@@ -40,6 +48,16 @@ public final class CircuitBreakerConfig {
   public static final Duration MAX_OPEN_TIMEOUT = Duration.ofDays(365);
   /** The largest backoff multiplier accepted. */
   public static final double MAX_BACKOFF_MULTIPLIER = 1000.0;
+
+  /** The largest count-based window. */
+  public static final int MAX_WINDOW_SIZE = 10_000;
+  /** The shortest time-based window. */
+  public static final Duration MIN_WINDOW_LENGTH = Duration.ofMillis(100);
+  /** The longest time-based window, and the longest slow-call threshold. */
+  public static final Duration MAX_WINDOW_LENGTH = Duration.ofDays(1);
+  /** The largest minimum number of calls of a time-based window. */
+  public static final int MAX_MINIMUM_CALLS = 1_000_000;
+  private static final int DEFAULT_MINIMUM_CALLS = 100;
 
   static final int OUTCOME_SUCCESS = 0;
   static final int OUTCOME_FAILURE = 1;
@@ -89,8 +107,17 @@ public final class CircuitBreakerConfig {
   private final Class<?>[] ignoredExceptions;
   private final Predicate<Object> recordResult;
   final Ticker ticker;
+  private final SlidingWindowType windowType;
+  private final int windowSize;
+  private final Duration windowLength;
+  private final int failureRateThreshold;
+  private final int minimumNumberOfCalls;
+  private final Duration slowCallDuration;
+  private final int slowCallRateThreshold;
 
   // ---- derived once, read by the breaker ----
+  /** Calls slower than this many ns are slow; 0 when slow calls are not detected. */
+  final long slowCallNanos;
   /** {@code true} when a result predicate was configured; lets the hot path skip calling it. */
   final boolean recordsResults;
   /** Open timeout in ns per backoff level; index 0 is the base timeout. */
@@ -119,6 +146,16 @@ public final class CircuitBreakerConfig {
     this.recordResult = (Predicate<Object>) b.recordResult;
     this.ticker = b.ticker;
     this.recordsResults = b.recordResult != RECORD_NO_RESULT;
+    this.windowType = b.windowType;
+    this.windowSize = b.windowSize;
+    this.windowLength = b.windowLength;
+    this.failureRateThreshold = b.failureRateThreshold;
+    this.minimumNumberOfCalls = b.minimumNumberOfCalls > 0 ? b.minimumNumberOfCalls
+        : windowType == SlidingWindowType.COUNT_BASED ? Math.min(DEFAULT_MINIMUM_CALLS, windowSize)
+        : DEFAULT_MINIMUM_CALLS;
+    this.slowCallDuration = b.slowCallDuration;
+    this.slowCallRateThreshold = b.slowCallRateThreshold;
+    this.slowCallNanos = slowCallDuration == null ? 0 : Math.max(1, slowCallDuration.toNanos());
 
     long base = openTimeout.toNanos();
     long cap = maxOpenTimeout.toNanos();
@@ -202,7 +239,7 @@ public final class CircuitBreakerConfig {
   }
 
   /**
-   * Consecutive failures in CLOSED that open the breaker.
+   * Consecutive failures in CLOSED that open the breaker (not used with a sliding window).
    *
    * @return the failure threshold, in [1, 65535]
    */
@@ -282,6 +319,78 @@ public final class CircuitBreakerConfig {
     return ticker;
   }
 
+  /**
+   * The sliding window the breaker trips on, or {@code null} when it counts consecutive failures
+   * (the default).
+   *
+   * @return the window type, or null
+   */
+  public SlidingWindowType slidingWindowType() {
+    return windowType;
+  }
+
+  /**
+   * The size of a count-based window, in calls; 0 for other policies.
+   *
+   * @return the window size
+   */
+  public int slidingWindowSize() {
+    return windowSize;
+  }
+
+  /**
+   * The length of a time-based window; {@code null} for other policies.
+   *
+   * @return the window length
+   */
+  public Duration slidingWindowLength() {
+    return windowLength;
+  }
+
+  /**
+   * With a sliding window: the failure rate, in percent, at or above which the breaker opens.
+   *
+   * @return the threshold, in [1, 100]
+   */
+  public int failureRateThreshold() {
+    return failureRateThreshold;
+  }
+
+  /**
+   * With a sliding window: the calls the window must hold before its rates can open the breaker.
+   *
+   * @return the minimum number of calls
+   */
+  public int minimumNumberOfCalls() {
+    return minimumNumberOfCalls;
+  }
+
+  /**
+   * Calls that take longer than this are slow; {@code null} when slow calls are not detected.
+   *
+   * @return the slow-call duration threshold, or null
+   */
+  public Duration slowCallDurationThreshold() {
+    return slowCallDuration;
+  }
+
+  /**
+   * The slow-call rate, in percent, at or above which the breaker opens.
+   *
+   * @return the threshold, in [1, 100]
+   */
+  public int slowCallRateThreshold() {
+    return slowCallRateThreshold;
+  }
+
+  /** A fresh window for one breaker, or null in consecutive-failure mode. */
+  SlidingWindow newWindow() {
+    if (windowType == null) {
+      return null;
+    }
+    return windowType == SlidingWindowType.COUNT_BASED ? new CountWindow(this) : new TimeWindow(this);
+  }
+
   long openTimeoutNanos(int level) {
     return openTimeoutNanos[Math.min(level, maxLevel)];
   }
@@ -320,7 +429,14 @@ public final class CircuitBreakerConfig {
         + ", ignoreExceptions=" + Arrays.toString(ignoredExceptions)
         + ", recordException=" + recordException
         + ", recordResult=" + recordResult
-        + ", ticker=" + ticker + "}";
+        + ", ticker=" + ticker
+        + (windowType == null ? "" : ", slidingWindow=" + windowType + "("
+            + (windowType == SlidingWindowType.COUNT_BASED ? windowSize : windowLength) + ")"
+            + ", failureRateThreshold=" + failureRateThreshold
+            + ", minimumNumberOfCalls=" + minimumNumberOfCalls)
+        + (slowCallDuration == null ? "" : ", slowCallDurationThreshold=" + slowCallDuration
+            + ", slowCallRateThreshold=" + slowCallRateThreshold)
+        + "}";
   }
 
   /**
@@ -340,6 +456,19 @@ public final class CircuitBreakerConfig {
     private Class<?>[] ignoredExceptions = new Class<?>[0];
     private Predicate<?> recordResult = RECORD_NO_RESULT;
     private Ticker ticker = Ticker.systemTicker();
+    private SlidingWindowType windowType;
+    private boolean windowSet;
+    private int windowSize;
+    private Duration windowLength;
+    private boolean windowSizedByDuration;
+    private int failureRateThreshold = 50;
+    private boolean failureRateSet;
+    private int minimumNumberOfCalls; // 0: default
+    private boolean minimumCallsSet;
+    private Duration slowCallDuration;
+    private boolean slowCallDurationSet;
+    private int slowCallRateThreshold = 100;
+    private boolean slowCallRateSet;
 
     Builder() {}
 
@@ -355,6 +484,19 @@ public final class CircuitBreakerConfig {
       ignoredExceptions = c.ignoredExceptions.clone();
       recordResult = c.recordResult;
       ticker = c.ticker;
+      windowType = c.windowType;
+      windowSet = c.windowType != null;
+      windowSize = c.windowSize;
+      windowLength = c.windowLength;
+      windowSizedByDuration = c.windowType == SlidingWindowType.TIME_BASED;
+      failureRateThreshold = c.failureRateThreshold;
+      failureRateSet = windowSet;
+      minimumNumberOfCalls = windowSet ? c.minimumNumberOfCalls : 0;
+      minimumCallsSet = windowSet;
+      slowCallDuration = c.slowCallDuration;
+      slowCallDurationSet = c.slowCallDuration != null;
+      slowCallRateThreshold = c.slowCallRateThreshold;
+      slowCallRateSet = slowCallDurationSet;
     }
 
     /**
@@ -475,6 +617,95 @@ public final class CircuitBreakerConfig {
     }
 
     /**
+     * Trips on the failure rate of the last {@code calls} calls instead of consecutive failures:
+     * {@code slidingWindow(COUNT_BASED, 100)}. The window holds the outcomes of the current
+     * CLOSED period only; it starts empty each time the breaker closes.
+     *
+     * @param type {@link SlidingWindowType#COUNT_BASED}
+     * @param calls the window size, in [1, 10000]
+     * @return this builder
+     */
+    public Builder slidingWindow(SlidingWindowType type, int calls) {
+      this.windowSet = true;
+      this.windowType = type;
+      this.windowSize = calls;
+      this.windowLength = null;
+      this.windowSizedByDuration = false;
+      return this;
+    }
+
+    /**
+     * Trips on the failure rate of the calls of the last {@code length} instead of consecutive
+     * failures: {@code slidingWindow(TIME_BASED, Duration.ofSeconds(10))}. The window is kept in
+     * 10 buckets of {@code length / 10} and slides a bucket at a time.
+     *
+     * @param type {@link SlidingWindowType#TIME_BASED}
+     * @param length the window length, in [100 ms, 1 day]
+     * @return this builder
+     */
+    public Builder slidingWindow(SlidingWindowType type, Duration length) {
+      this.windowSet = true;
+      this.windowType = type;
+      this.windowLength = length;
+      this.windowSize = 0;
+      this.windowSizedByDuration = true;
+      return this;
+    }
+
+    /**
+     * With a sliding window: the failure rate, in percent, at or above which the breaker opens
+     * (default 50: 50 failures of 100 calls open it).
+     *
+     * @param percent in [1, 100]
+     * @return this builder
+     */
+    public Builder failureRateThreshold(int percent) {
+      this.failureRateThreshold = percent;
+      this.failureRateSet = true;
+      return this;
+    }
+
+    /**
+     * With a sliding window: no verdict before the window holds this many calls (default 100, or
+     * the window size if smaller).
+     *
+     * @param calls in [1, window size] for a count-based window, [1, 1000000] for a time-based one
+     * @return this builder
+     */
+    public Builder minimumNumberOfCalls(int calls) {
+      this.minimumNumberOfCalls = calls;
+      this.minimumCallsSet = true;
+      return this;
+    }
+
+    /**
+     * With a sliding window: calls that take longer than {@code threshold} (successful or not)
+     * are slow. Only when this is set does the breaker time calls (two ticker reads per call).
+     * In HALF_OPEN a slow probe counts as a failed probe.
+     *
+     * @param threshold in [1 ns, 1 day]
+     * @return this builder
+     */
+    public Builder slowCallDurationThreshold(Duration threshold) {
+      this.slowCallDuration = threshold;
+      this.slowCallDurationSet = true;
+      return this;
+    }
+
+    /**
+     * With slow-call detection: the slow-call rate, in percent, at or above which the breaker
+     * opens (default 100).
+     *
+     * @param percent in [1, 100]
+     * @return this builder
+     */
+    public Builder slowCallRateThreshold(int percent) {
+      this.slowCallRateThreshold = percent;
+      this.slowCallRateSet = true;
+      return this;
+    }
+
+    /**
      * Validates the settings and returns the config.
      *
      * @return a new immutable config
@@ -500,7 +731,53 @@ public final class CircuitBreakerConfig {
       }
       checkNotNull("recordResult", recordResult);
       checkNotNull("ticker", ticker);
+      checkWindow();
       return new CircuitBreakerConfig(this);
+    }
+
+    private void checkWindow() {
+      if (!windowSet) {
+        String orphan = failureRateSet ? "failureRateThreshold"
+            : minimumCallsSet ? "minimumNumberOfCalls"
+            : slowCallDurationSet ? "slowCallDurationThreshold"
+            : slowCallRateSet ? "slowCallRateThreshold" : null;
+        if (orphan != null) {
+          throw new IllegalArgumentException(orphan
+              + " needs a sliding window: call slidingWindow(COUNT_BASED, n) or"
+              + " slidingWindow(TIME_BASED, duration)");
+        }
+        return;
+      }
+      checkNotNull("slidingWindow type", windowType);
+      if (windowType == SlidingWindowType.COUNT_BASED) {
+        if (windowSizedByDuration) {
+          throw new IllegalArgumentException(
+              "slidingWindow(COUNT_BASED, ...) is sized in calls, not by a Duration: " + windowLength);
+        }
+        checkRange("slidingWindow size", windowSize, 1, MAX_WINDOW_SIZE);
+      } else {
+        if (!windowSizedByDuration) {
+          throw new IllegalArgumentException(
+              "slidingWindow(TIME_BASED, ...) is sized by a Duration, not in calls: " + windowSize);
+        }
+        checkDuration("slidingWindow length", windowLength, MIN_WINDOW_LENGTH, MAX_WINDOW_LENGTH);
+      }
+      checkRange("failureRateThreshold", failureRateThreshold, 1, 100);
+      if (minimumCallsSet) {
+        if (windowType == SlidingWindowType.COUNT_BASED && minimumNumberOfCalls > windowSize) {
+          throw new IllegalArgumentException("minimumNumberOfCalls must be in [1, " + windowSize
+              + "] (at most the window size): " + minimumNumberOfCalls);
+        }
+        checkRange("minimumNumberOfCalls", minimumNumberOfCalls, 1, MAX_MINIMUM_CALLS);
+      }
+      if (slowCallDurationSet) {
+        checkDuration("slowCallDurationThreshold", slowCallDuration, Duration.ofNanos(1),
+            MAX_WINDOW_LENGTH);
+      } else if (slowCallRateSet) {
+        throw new IllegalArgumentException(
+            "slowCallRateThreshold needs slowCallDurationThreshold to say what a slow call is");
+      }
+      checkRange("slowCallRateThreshold", slowCallRateThreshold, 1, 100);
     }
 
     private static void checkRange(String name, int value, int min, int max) {
@@ -511,9 +788,13 @@ public final class CircuitBreakerConfig {
     }
 
     private static void checkDuration(String name, Duration value, Duration min) {
-      if (value == null || value.compareTo(min) < 0 || value.compareTo(MAX_OPEN_TIMEOUT) > 0) {
+      checkDuration(name, value, min, MAX_OPEN_TIMEOUT);
+    }
+
+    private static void checkDuration(String name, Duration value, Duration min, Duration max) {
+      if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
         throw new IllegalArgumentException(
-            name + " must be in [" + min + ", " + MAX_OPEN_TIMEOUT + "]: " + value);
+            name + " must be in [" + min + ", " + max + "]: " + value);
       }
     }
 

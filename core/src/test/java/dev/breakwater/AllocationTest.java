@@ -70,4 +70,30 @@ class AllocationTest {
     });
     assertThat(bytes).isLessThan(1024);
   }
+
+  @Test
+  void windowsAllocateNothingPerCall() {
+    for (SlidingWindowType type : SlidingWindowType.values()) {
+      CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.builder()
+          .failureRateThreshold(50).minimumNumberOfCalls(100);
+      if (type == SlidingWindowType.COUNT_BASED) {
+        builder.slidingWindow(type, 100);
+      } else {
+        builder.slidingWindow(type, java.time.Duration.ofSeconds(100));
+      }
+      CircuitBreaker b = CircuitBreaker.of("alloc", builder.build());
+      long bytes = allocatedBy(() -> {
+        for (int i = 0; i < 100_000; i++) {
+          long p = b.tryAcquire();
+          if (i % 10 == 0) {
+            b.onFailure(p);
+          } else {
+            b.onSuccess(p);
+          }
+        }
+      });
+      // a time bucket (32 bytes) is allocated when its 10 s slice begins, not per call
+      assertThat(bytes).as("%s", type).isLessThan(1024);
+    }
+  }
 }

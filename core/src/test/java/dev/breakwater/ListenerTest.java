@@ -45,12 +45,14 @@ class ListenerTest {
   void captureLogs() {
     previousLevel = jul.getLevel();
     jul.setLevel(Level.ALL);
+    jul.setUseParentHandlers(false); // captured here, not printed
     jul.addHandler(capture);
   }
 
   @AfterEach
   void restoreLogs() {
     jul.removeHandler(capture);
+    jul.setUseParentHandlers(true);
     jul.setLevel(previousLevel);
   }
 

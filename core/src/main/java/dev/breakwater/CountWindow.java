@@ -1,0 +1,152 @@
+package dev.breakwater;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A count-based window: the outcomes of the last {@code size} calls of the current CLOSED
+ * generation, with their totals maintained incrementally.
+ *
+ * <h2>Algorithm</h2>
+ * Each recorder takes a ticket from {@code cursor} ({@code getAndIncrement}), swaps its outcome
+ * into slot {@code ticket % size} ({@code getAndSet}) and learns the outcome it evicted, then adds
+ * {@code (inserted - evicted)} to {@code totals} with one {@code getAndAdd}. If the slot already
+ * holds an identical outcome, the swap would change nothing: the recorder leaves it and writes
+ * nothing (the steady state of a healthy dependency costs one atomic increment).
+ *
+ * <h2>What is exact and what is approximate</h2>
+ * <ul>
+ *   <li>Exact: every outcome enters a slot by exactly one atomic swap and leaves it by exactly one
+ *       (the swap of the recorder that evicts it), and both are added to {@code totals} exactly
+ *       once. So no outcome is lost or counted twice within a generation, and when no record is
+ *       in progress {@code totals} equals the slots' contents.
+ *   <li>Approximate, while records are in progress: a recorder's swap and its {@code getAndAdd}
+ *       are two steps, so {@code totals} may lag the slots by the outcomes of recorders caught
+ *       between them (at most one per concurrently recording thread). The lag can only hide the
+ *       newest outcomes or anticipate their evictions; the recorder that completes re-evaluates
+ *       the rates with its own update included, so a threshold crossing is never missed, only
+ *       decided by the thread whose outcome completes it.
+ *   <li>Approximate order: a slot is reused every {@code size} tickets; a recorder delayed for a
+ *       whole lap may evict a newer outcome than the one {@code size} tickets before it. The
+ *       window then holds {@code size} recent outcomes rather than exactly the last {@code size}.
+ * </ul>
+ */
+final class CountWindow extends SlidingWindow {
+  private static final VarHandle CURRENT;
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(byte[].class);
+
+  static {
+    try {
+      CURRENT = MethodHandles.lookup().findVarHandle(CountWindow.class, "current", Period.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final int size;
+  @SuppressWarnings("unused") // accessed through CURRENT
+  private volatile Period current;
+
+  CountWindow(CircuitBreakerConfig c) {
+    super(c);
+    this.size = c.slidingWindowSize();
+    this.current = new Period(0, size);
+  }
+
+  /** The window of one CLOSED generation. Never reused for another generation. */
+  static final class Period {
+    private static final VarHandle CURSOR;
+    private static final VarHandle TOTALS;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        CURSOR = lookup.findVarHandle(Period.class, "cursor", long.class);
+        TOTALS = lookup.findVarHandle(Period.class, "totals", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final int generation;
+    final byte[] outcomes;
+    @SuppressWarnings("unused") // accessed through CURSOR
+    private volatile long cursor;
+    @SuppressWarnings("unused") // accessed through TOTALS
+    private volatile long totals;
+
+    Period(int generation, int size) {
+      this.generation = generation;
+      this.outcomes = new byte[size];
+    }
+
+    long totals() {
+      return (long) TOTALS.getVolatile(this);
+    }
+  }
+
+  @Override
+  boolean record(int generation, int outcome, long now) {
+    Period p = period(generation);
+    if (p == null) {
+      return false; // a newer generation's window is already in place: this outcome is stale
+    }
+    long ticket = (long) Period.CURSOR.getAndAdd(p, 1L);
+    int slot = (int) (ticket % size);
+    byte inserted = (byte) outcome;
+    // Identical outcome already there: swapping it in would change nothing, so don't write.
+    // The record linearizes at this read; an evictor racing on the slot sees the same value.
+    if ((byte) SLOTS.getAcquire(p.outcomes, slot) == inserted) {
+      return false; // the totals did not change, so neither did the verdict
+    }
+    byte evicted = (byte) SLOTS.getAndSet(p.outcomes, slot, inserted);
+    long delta = WindowTotals.of(inserted) - WindowTotals.of(evicted);
+    if (delta == 0) {
+      return false;
+    }
+    long totals = (long) Period.TOTALS.getAndAdd(p, delta) + delta;
+    return WindowTotals.exceeds(totals, minimumCalls, failurePercent, slowPercent);
+  }
+
+  /**
+   * The period of {@code generation}, installing a fresh one if the window still holds an older
+   * generation's; {@code null} if it already holds a newer one.
+   */
+  private Period period(int generation) {
+    for (;;) {
+      Period p = (Period) CURRENT.getAcquire(this);
+      if (p.generation == generation) {
+        return p;
+      }
+      if (isNewer(p.generation, generation)) {
+        return null;
+      }
+      // CAS so that exactly one fresh period is installed per generation; a loser re-reads and
+      // uses the winner's period.
+      Period fresh = new Period(generation, size);
+      if (CURRENT.compareAndSet(this, p, fresh)) {
+        return fresh;
+      }
+    }
+  }
+
+  /** The latest generation's period; for tests in this package. */
+  Period current() {
+    return (Period) CURRENT.getAcquire(this);
+  }
+
+  @Override
+  boolean needsClock() {
+    return false;
+  }
+
+  @Override
+  long totals(long now) {
+    return ((Period) CURRENT.getAcquire(this)).totals();
+  }
+
+  @Override
+  SlidingWindowType type() {
+    return SlidingWindowType.COUNT_BASED;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.breakwater;
+
+/**
+ * A snapshot of a breaker's sliding window, read without locking (see
+ * {@link CircuitBreaker#metrics()}).
+ *
+ * <p>The three counts are read together from one atomic word (count-based windows) or summed
+ * over the buckets (time-based windows); see {@code core/DESIGN.md} for what is exact. After the
+ * breaker opens, the snapshot keeps showing the window that opened it until the breaker closes
+ * again and a call of the new CLOSED period is recorded.
+ */
+public final class WindowMetrics {
+  private final SlidingWindowType type;
+  private final int calls;
+  private final int failedCalls;
+  private final int slowCalls;
+  private final int minimumNumberOfCalls;
+
+  WindowMetrics(SlidingWindowType type, long totals, int minimumNumberOfCalls) {
+    this.type = type;
+    this.calls = Math.max(0, WindowTotals.calls(totals));
+    this.failedCalls = Math.max(0, Math.min(calls, WindowTotals.failed(totals)));
+    this.slowCalls = Math.max(0, Math.min(calls, WindowTotals.slow(totals)));
+    this.minimumNumberOfCalls = minimumNumberOfCalls;
+  }
+
+  /**
+   * The window's kind, or {@code null} for a breaker that counts consecutive failures.
+   *
+   * @return the window type
+   */
+  public SlidingWindowType type() {
+    return type;
+  }
+
+  /**
+   * Calls recorded in the window.
+   *
+   * @return the number of calls
+   */
+  public int calls() {
+    return calls;
+  }
+
+  /**
+   * Failed calls recorded in the window.
+   *
+   * @return the number of failed calls
+   */
+  public int failedCalls() {
+    return failedCalls;
+  }
+
+  /**
+   * Calls slower than the slow-call threshold recorded in the window (0 when slow calls are not
+   * detected).
+   *
+   * @return the number of slow calls
+   */
+  public int slowCalls() {
+    return slowCalls;
+  }
+
+  /**
+   * Whether the window has the minimum number of calls for a verdict.
+   *
+   * @return {@code calls() >= minimumNumberOfCalls}
+   */
+  public boolean hasEnoughCalls() {
+    return type != null && calls >= minimumNumberOfCalls;
+  }
+
+  /**
+   * The failure rate in percent, or {@code -1} when there are not enough calls yet.
+   *
+   * @return a percentage in [0, 100], or -1
+   */
+  public double failureRate() {
+    return hasEnoughCalls() ? 100.0 * failedCalls / calls : -1;
+  }
+
+  /**
+   * The slow-call rate in percent, or {@code -1} when there are not enough calls yet.
+   *
+   * @return a percentage in [0, 100], or -1
+   */
+  public double slowCallRate() {
+    return hasEnoughCalls() ? 100.0 * slowCalls / calls : -1;
+  }
+
+  @Override
+  public String toString() {
+    return "WindowMetrics{type=" + type + ", calls=" + calls + ", failed=" + failedCalls
+        + ", slow=" + slowCalls + ", failureRate=" + failureRate() + ", slowCallRate="
+        + slowCallRate() + "}";
+  }
+}

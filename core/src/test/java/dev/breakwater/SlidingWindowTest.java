@@ -1,0 +1,435 @@
+package dev.breakwater;
+
+import static dev.breakwater.CircuitBreaker.REJECTED;
+import static dev.breakwater.CircuitBreaker.State.CLOSED;
+import static dev.breakwater.CircuitBreaker.State.HALF_OPEN;
+import static dev.breakwater.CircuitBreaker.State.OPEN;
+import static dev.breakwater.SlidingWindowType.COUNT_BASED;
+import static dev.breakwater.SlidingWindowType.TIME_BASED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Failure-rate and slow-call tripping with count- and time-based windows. */
+class SlidingWindowTest {
+  final FakeTicker ticker = new FakeTicker();
+
+  CircuitBreaker breaker(CircuitBreakerConfig.Builder b) {
+    return CircuitBreaker.of("w", b.ticker(ticker).build());
+  }
+
+  static void record(CircuitBreaker b, int successes, int failures) {
+    for (int i = 0; i < successes; i++) {
+      b.onSuccess(b.tryAcquire());
+    }
+    for (int i = 0; i < failures; i++) {
+      b.onFailure(b.tryAcquire());
+    }
+  }
+
+  @Nested
+  class CountBased {
+    CircuitBreaker hundred() {
+      return breaker(CircuitBreakerConfig.builder().slidingWindow(COUNT_BASED, 100)
+          .failureRateThreshold(50).minimumNumberOfCalls(20));
+    }
+
+    @Test
+    void fiftyOfAHundredOpensFortyNineDoesNot() {
+      CircuitBreaker b = hundred();
+      record(b, 51, 49);
+      assertThat(b.state()).isEqualTo(CLOSED);
+      assertThat(b.metrics().failureRate()).isEqualTo(49.0);
+      record(b, 0, 1); // evicts a success: 50 failures in the last 100 = 50%, at the threshold
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void noVerdictBelowTheMinimumNumberOfCalls() {
+      CircuitBreaker b = hundred();
+      record(b, 0, 19);
+      assertThat(b.state()).isEqualTo(CLOSED);
+      assertThat(b.metrics().hasEnoughCalls()).isFalse();
+      assertThat(b.metrics().failureRate()).isEqualTo(-1);
+      assertThat(b.metrics().calls()).isEqualTo(19);
+      record(b, 0, 1);
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void aSuccessThatReachesTheMinimumCanOpen() {
+      CircuitBreaker b = hundred();
+      record(b, 0, 19);
+      record(b, 1, 0); // 19 of 20 failed
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void onlyTheLastNCallsCount() {
+      CircuitBreaker b = breaker(CircuitBreakerConfig.builder().slidingWindow(COUNT_BASED, 10)
+          .failureRateThreshold(50).minimumNumberOfCalls(10));
+      record(b, 0, 4);
+      record(b, 6, 0); // 4 of 10
+      record(b, 4, 0); // the 4 failures are evicted
+      assertThat(b.metrics().failedCalls()).isZero();
+      assertThat(b.metrics().calls()).isEqualTo(10);
+      record(b, 0, 4); // 4 of 10 again
+      assertThat(b.state()).isEqualTo(CLOSED);
+      record(b, 0, 1);
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void ignoredCallsAreNotInTheWindow() {
+      CircuitBreaker b = hundred();
+      for (int i = 0; i < 50; i++) {
+        b.onIgnored(b.tryAcquire());
+      }
+      assertThat(b.metrics().calls()).isZero();
+    }
+
+    @Test
+    void theWindowStartsEmptyWhenTheBreakerCloses() {
+      CircuitBreaker b = hundred();
+      record(b, 0, 20);
+      assertThat(b.state()).isEqualTo(OPEN);
+      ticker.advance(Duration.ofSeconds(61));
+      b.onSuccess(b.tryAcquire());
+      b.onSuccess(b.tryAcquire());
+      assertThat(b.state()).isEqualTo(CLOSED);
+      record(b, 1, 0);
+      assertThat(b.metrics().calls()).isEqualTo(1);
+      assertThat(b.metrics().failedCalls()).isZero();
+    }
+
+    @Test
+    void outcomesOfAnEarlierClosedPeriodNeverCountInTheNext() {
+      CircuitBreaker b = hundred();
+      long[] old = new long[30];
+      for (int i = 0; i < old.length; i++) {
+        old[i] = b.tryAcquire();
+      }
+      b.reset();
+      for (long p : old) {
+        b.onFailure(p);
+      }
+      assertThat(b.state()).isEqualTo(CLOSED);
+      assertThat(b.metrics().calls()).isZero();
+    }
+
+    @Test
+    void halfOpenKeepsItsProbeSemantics() {
+      CircuitBreaker b = breaker(CircuitBreakerConfig.builder().slidingWindow(COUNT_BASED, 10)
+          .minimumNumberOfCalls(10).halfOpenMaxCalls(1).successThreshold(2));
+      record(b, 5, 5);
+      assertThat(b.state()).isEqualTo(OPEN);
+      ticker.advance(Duration.ofSeconds(61));
+      long probe = b.tryAcquire();
+      assertThat(b.tryAcquire()).isEqualTo(REJECTED);
+      b.onSuccess(probe);
+      assertThat(b.state()).isEqualTo(HALF_OPEN);
+      b.onFailure(b.tryAcquire());
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void matchesALastNCallsModelOnRandomSequences() {
+      SplittableRandom random = new SplittableRandom(42);
+      for (int round = 0; round < 30; round++) {
+        int n = 1 + random.nextInt(50);
+        int min = 1 + random.nextInt(n);
+        int percent = 1 + random.nextInt(100);
+        CircuitBreaker b = breaker(CircuitBreakerConfig.builder().slidingWindow(COUNT_BASED, n)
+            .minimumNumberOfCalls(min).failureRateThreshold(percent));
+        ArrayDeque<Boolean> model = new ArrayDeque<>();
+        int failuresInModel = 0;
+        for (int step = 0; step < 500 && b.state() == CLOSED; step++) {
+          boolean fail = random.nextInt(100) < percent;
+          model.addLast(fail);
+          failuresInModel += fail ? 1 : 0;
+          if (model.size() > n) {
+            failuresInModel -= model.removeFirst() ? 1 : 0;
+          }
+          long p = b.tryAcquire();
+          if (fail) {
+            b.onFailure(p);
+          } else {
+            b.onSuccess(p);
+          }
+          boolean shouldOpen = model.size() >= min
+              && failuresInModel * 100 >= (long) percent * model.size();
+          assertThat(b.state()).as("round %d step %d", round, step)
+              .isEqualTo(shouldOpen ? OPEN : CLOSED);
+          if (!shouldOpen) {
+            assertThat(b.metrics().calls()).isEqualTo(model.size());
+            assertThat(b.metrics().failedCalls()).isEqualTo(failuresInModel);
+          }
+        }
+      }
+    }
+
+    @Test
+    void recordsWithoutReadingTheClock() {
+      CircuitBreaker b = hundred();
+      record(b, 50, 5);
+      assertThat(ticker.reads()).isZero();
+    }
+  }
+
+  @Nested
+  class TimeBased {
+    CircuitBreaker tenSeconds() {
+      return breaker(CircuitBreakerConfig.builder()
+          .slidingWindow(TIME_BASED, Duration.ofSeconds(10))
+          .failureRateThreshold(50).minimumNumberOfCalls(10));
+    }
+
+    @Test
+    void opensAtTheThresholdOnceEnoughCalls() {
+      CircuitBreaker b = tenSeconds();
+      record(b, 5, 4);
+      assertThat(b.state()).isEqualTo(CLOSED);
+      record(b, 0, 1); // 5 of 10
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void callsOlderThanTheWindowRollOff() {
+      CircuitBreaker b = tenSeconds();
+      record(b, 0, 4); // 4 failures, not enough calls
+      ticker.advance(Duration.ofSeconds(5));
+      record(b, 5, 0);
+      assertThat(b.metrics().calls()).isEqualTo(9);
+      ticker.advance(Duration.ofSeconds(6)); // the failures' bucket left the window
+      assertThat(b.metrics().calls()).isEqualTo(5);
+      record(b, 5, 0);
+      assertThat(b.metrics().failedCalls()).isZero();
+      assertThat(b.state()).isEqualTo(CLOSED);
+    }
+
+    @Test
+    void theWindowSlidesOneBucketAtATime() {
+      CircuitBreaker b = tenSeconds();
+      long start = ticker.now();
+      // align to a bucket start so the expectations are exact
+      ticker.set(Math.floorDiv(start, 1_000_000_000L) * 1_000_000_000L + 1_000_000_000L);
+      record(b, 3, 0); // bucket k
+      ticker.advance(Duration.ofMillis(9_999));
+      assertThat(b.metrics().calls()).isEqualTo(3); // bucket k+9: k still inside
+      ticker.advance(Duration.ofMillis(1));
+      assertThat(b.metrics().calls()).isZero(); // bucket k+10: k gone
+    }
+
+    @Test
+    void aLongIdleWindowIsEmpty() {
+      CircuitBreaker b = tenSeconds();
+      record(b, 0, 9);
+      ticker.advance(Duration.ofDays(3));
+      record(b, 0, 1);
+      assertThat(b.state()).isEqualTo(CLOSED);
+      assertThat(b.metrics().calls()).isEqualTo(1);
+    }
+
+    @Test
+    void theWindowStartsEmptyWhenTheBreakerCloses() {
+      CircuitBreaker b = tenSeconds();
+      record(b, 5, 5);
+      assertThat(b.state()).isEqualTo(OPEN);
+      ticker.advance(Duration.ofSeconds(61).minusSeconds(60)); // still within ten seconds
+      b.reset();
+      record(b, 1, 0);
+      assertThat(b.metrics().calls()).isEqualTo(1);
+    }
+
+    @Test
+    void outcomesOfAnEarlierClosedPeriodNeverCountInTheNext() {
+      CircuitBreaker b = tenSeconds();
+      long[] old = new long[20];
+      for (int i = 0; i < old.length; i++) {
+        old[i] = b.tryAcquire();
+      }
+      b.reset();
+      for (long p : old) {
+        b.onFailure(p);
+      }
+      assertThat(b.state()).isEqualTo(CLOSED);
+      assertThat(b.metrics().calls()).isZero();
+    }
+  }
+
+  @Nested
+  class SlowCalls {
+    CircuitBreaker slowBreaker() {
+      return breaker(CircuitBreakerConfig.builder().slidingWindow(COUNT_BASED, 10)
+          .minimumNumberOfCalls(10).slowCallDurationThreshold(Duration.ofMillis(100))
+          .slowCallRateThreshold(50).halfOpenMaxCalls(1).successThreshold(1));
+    }
+
+    void call(CircuitBreaker b, long millis, boolean fail) {
+      try {
+        b.run(() -> {
+          ticker.advance(Duration.ofMillis(millis));
+          if (fail) {
+            throw new IllegalStateException();
+          }
+        });
+      } catch (IllegalStateException expected) {
+        // counted as a failure
+      }
+    }
+
+    @Test
+    void slowCallsOpenTheBreakerLikeFailures() {
+      CircuitBreaker b = slowBreaker();
+      for (int i = 0; i < 5; i++) {
+        call(b, 10, false);
+      }
+      for (int i = 0; i < 4; i++) {
+        call(b, 101, false); // slow successes
+      }
+      assertThat(b.metrics().slowCalls()).isEqualTo(4);
+      assertThat(b.metrics().failedCalls()).isZero();
+      assertThat(b.state()).isEqualTo(CLOSED);
+      call(b, 101, true); // slow and failed: counts in both
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void exactlyTheThresholdIsNotSlow() {
+      CircuitBreaker b = slowBreaker();
+      call(b, 100, false);
+      assertThat(b.metrics().slowCalls()).isZero();
+    }
+
+    @Test
+    void theManualApiTakesADuration() {
+      CircuitBreaker b = slowBreaker();
+      for (int i = 0; i < 10; i++) {
+        b.onSuccess(b.tryAcquire(), Duration.ofSeconds(1).toNanos());
+      }
+      assertThat(b.state()).isEqualTo(OPEN);
+      assertThatThrownBy(() -> b.onSuccess(0, -1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("durationNanos must be in [0, 9223372036854775807]: -1");
+    }
+
+    @Test
+    void aSlowProbeIsAFailedProbe() {
+      CircuitBreaker b = slowBreaker();
+      for (int i = 0; i < 10; i++) {
+        call(b, 0, true);
+      }
+      assertThat(b.state()).isEqualTo(OPEN);
+      ticker.advance(Duration.ofSeconds(61));
+      call(b, 150, false);
+      assertThat(b.state()).isEqualTo(OPEN);
+      ticker.advance(Duration.ofSeconds(61));
+      call(b, 50, false);
+      assertThat(b.state()).isEqualTo(CLOSED);
+    }
+
+    @Test
+    void callsAreTimedOnlyWhenSlowCallsAreDetected() {
+      CircuitBreaker timed = slowBreaker();
+      long before = ticker.reads();
+      timed.run(() -> { });
+      assertThat(ticker.reads()).isEqualTo(before + 2);
+      CircuitBreaker untimed = breaker(CircuitBreakerConfig.builder()
+          .slidingWindow(COUNT_BASED, 10));
+      before = ticker.reads();
+      untimed.run(() -> { });
+      assertThat(ticker.reads()).isEqualTo(before);
+    }
+
+    @Test
+    void asyncCallsAreTimedToo() {
+      CircuitBreaker b = slowBreaker();
+      for (int i = 0; i < 10; i++) {
+        java.util.concurrent.CompletableFuture<String> op = new java.util.concurrent.CompletableFuture<>();
+        b.callAsync(() -> op);
+        ticker.advance(Duration.ofMillis(200));
+        op.complete("late");
+      }
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+  }
+
+  @Nested
+  class Configuration {
+    @Test
+    void oneBuilderLineSwitchesPolicies() {
+      CircuitBreakerConfig rate = CircuitBreakerConfig.builder()
+          .slidingWindow(COUNT_BASED, 100).failureRateThreshold(50).minimumNumberOfCalls(20).build();
+      assertThat(rate.slidingWindowType()).isEqualTo(COUNT_BASED);
+      assertThat(rate.slidingWindowSize()).isEqualTo(100);
+      CircuitBreakerConfig slow = CircuitBreakerConfig.builder()
+          .slidingWindow(TIME_BASED, Duration.ofSeconds(10))
+          .slowCallDurationThreshold(Duration.ofSeconds(1)).slowCallRateThreshold(50).build();
+      assertThat(slow.slidingWindowLength()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(slow.minimumNumberOfCalls()).isEqualTo(100);
+      assertThat(slow.toBuilder().build().toString()).isEqualTo(slow.toString());
+      assertThat(rate.toBuilder().build().toString()).isEqualTo(rate.toString());
+    }
+
+    @Test
+    void defaults() {
+      CircuitBreakerConfig c = CircuitBreakerConfig.builder().slidingWindow(COUNT_BASED, 10).build();
+      assertThat(c.failureRateThreshold()).isEqualTo(50);
+      assertThat(c.minimumNumberOfCalls()).isEqualTo(10); // the window size, being below 100
+      assertThat(c.slowCallDurationThreshold()).isNull();
+      assertThat(CircuitBreakerConfig.defaults().slidingWindowType()).isNull();
+      assertThat(CircuitBreaker.ofDefaults("x").metrics().type()).isNull();
+      assertThat(CircuitBreaker.ofDefaults("x").metrics().failureRate()).isEqualTo(-1);
+    }
+
+    @Test
+    void validation() {
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 0),
+          "slidingWindow size must be in [1, 10000]: 0");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10001),
+          "slidingWindow size must be in [1, 10000]: 10001");
+      assertInvalid(b -> b.slidingWindow(TIME_BASED, Duration.ofMillis(99)),
+          "slidingWindow length must be in [PT0.1S, PT24H]: PT0.099S");
+      assertInvalid(b -> b.slidingWindow(TIME_BASED, 10),
+          "slidingWindow(TIME_BASED, ...) is sized by a Duration, not in calls: 10");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, Duration.ofSeconds(1)),
+          "slidingWindow(COUNT_BASED, ...) is sized in calls, not by a Duration: PT1S");
+      assertInvalid(b -> b.slidingWindow(null, 10), "slidingWindow type must not be null");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).failureRateThreshold(0),
+          "failureRateThreshold must be in [1, 100]: 0");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).failureRateThreshold(101),
+          "failureRateThreshold must be in [1, 100]: 101");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).minimumNumberOfCalls(11),
+          "minimumNumberOfCalls must be in [1, 10] (at most the window size): 11");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).minimumNumberOfCalls(0),
+          "minimumNumberOfCalls must be in [1, 1000000]: 0");
+      assertInvalid(b -> b.slidingWindow(TIME_BASED, Duration.ofSeconds(1))
+          .minimumNumberOfCalls(1_000_001), "minimumNumberOfCalls must be in [1, 1000000]: 1000001");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10)
+          .slowCallDurationThreshold(Duration.ZERO),
+          "slowCallDurationThreshold must be in [PT0.000000001S, PT24H]: PT0S");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).slowCallRateThreshold(50),
+          "slowCallRateThreshold needs slowCallDurationThreshold to say what a slow call is");
+      assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10)
+          .slowCallDurationThreshold(Duration.ofSeconds(1)).slowCallRateThreshold(0),
+          "slowCallRateThreshold must be in [1, 100]: 0");
+      assertInvalid(b -> b.failureRateThreshold(50), "failureRateThreshold needs a sliding window:"
+          + " call slidingWindow(COUNT_BASED, n) or slidingWindow(TIME_BASED, duration)");
+      assertInvalid(b -> b.slowCallDurationThreshold(Duration.ofSeconds(1)),
+          "slowCallDurationThreshold needs a sliding window: call slidingWindow(COUNT_BASED, n)"
+              + " or slidingWindow(TIME_BASED, duration)");
+    }
+
+    private void assertInvalid(java.util.function.Consumer<CircuitBreakerConfig.Builder> setter,
+        String message) {
+      CircuitBreakerConfig.Builder b = CircuitBreakerConfig.builder();
+      setter.accept(b);
+      assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+  }
+}
