@@ -2,7 +2,7 @@
 # Builds Breakwater and its benchmarks, runs the benchmark suite, the JOL footprint probe, the
 # report generator and the target checker. Needs only a JDK (17+); Maven comes from ../mvnw.
 #
-#   benchmarks/run.sh            full suite (~12 min on 2 cores), regenerates results/
+#   benchmarks/run.sh            full suite (~9 min on 2 cores), regenerates results/
 #   benchmarks/run.sh --quick    Breakwater + baseline + nanoTime floor, short iterations, one
 #                                fork (~1 min), into benchmarks/target/quick/, lenient check
 #   options: --no-build (reuse benchmarks/target/benchmarks.jar), --out DIR (results folder)
@@ -64,7 +64,7 @@ if [ "$quick" = 1 ]; then
   footprint_impls=(breakwater)
 else
   echo "== JMH (full): every case, every implementation, 1/2/4 threads, -prof gc"
-  "$java" -jar "$jar" -f 1 -wi 2 -w 1s -i 5 -r 1s -foe true -prof gc -rf json \
+  "$java" -jar "$jar" -f 1 -wi 3 -w 500ms -i 8 -r 500ms -foe true -prof gc -rf json \
     -rff "$out/jmh.json" -o "$out/jmh.log" \
     '^dev\.breakwater\.bench\.(ClosedBenchmark|OpenBenchmark|HalfOpenBenchmark|FloorBenchmark|ScalingBenchmark)\.'
   results=("$out/jmh.json")

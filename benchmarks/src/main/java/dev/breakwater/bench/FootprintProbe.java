@@ -82,6 +82,9 @@ public final class FootprintProbe {
     Map<String, Function<String, Object>> f = new LinkedHashMap<>();
     CircuitBreakerConfig bw = CircuitBreakerConfig.defaults();
     f.put("breakwater", name -> dev.breakwater.CircuitBreaker.of(name, bw));
+    CircuitBreakerConfig bwWindow = CircuitBreakerConfig.builder()
+        .slidingWindow(dev.breakwater.SlidingWindowType.COUNT_BASED, Subject.WINDOW_CALLS).build();
+    f.put("breakwater-window", name -> dev.breakwater.CircuitBreaker.of(name, bwWindow));
     io.github.resilience4j.circuitbreaker.CircuitBreakerConfig r4j =
         io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
     f.put("resilience4j", name -> io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, r4j));

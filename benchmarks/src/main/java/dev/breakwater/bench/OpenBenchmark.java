@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 8, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Threads(1)
 public class OpenBenchmark {
@@ -40,6 +40,26 @@ public class OpenBenchmark {
   /** The shared OPEN breaker. */
   @State(Scope.Benchmark)
   public static class Open {
+    /** The implementation under test; see {@link Subject}. */
+    @Param({"breakwater", "resilience4j", "failsafe", "synchronized"})
+    public String impl;
+
+    Subject subject;
+    final Operation op = new Operation(Integer.valueOf(42));
+
+    /** Builds the breaker and opens it. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      subject = Subject.create(impl, Subject.Mode.OPEN);
+    }
+  }
+
+  /**
+   * The OPEN breaker for the high-level case, which adds Resilience4j without stack traces (the
+   * option changes nothing on the manual path).
+   */
+  @State(Scope.Benchmark)
+  public static class OpenCall {
     /** The implementation under test; see {@link Subject}. */
     @Param({"breakwater", "resilience4j", "resilience4j-nostack", "failsafe", "synchronized"})
     public String impl;
@@ -74,7 +94,7 @@ public class OpenBenchmark {
    * @return the exception (or, if admitted, the result)
    */
   @Benchmark
-  public Object callReject(Open s, Counters c) {
+  public Object callReject(OpenCall s, Counters c) {
     try {
       Object r = s.subject.call(s.op);
       c.admitted++;

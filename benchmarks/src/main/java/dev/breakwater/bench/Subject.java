@@ -1,6 +1,7 @@
 package dev.breakwater.bench;
 
 import dev.breakwater.CircuitBreakerConfig;
+import dev.breakwater.SlidingWindowType;
 import dev.breakwater.Ticker;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
@@ -21,7 +22,10 @@ import java.util.logging.Logger;
  * <p>Implementations ({@link #create} names):
  * <ul>
  *   <li>{@code none}: no breaker; the operation alone (CLOSED cases only).
- *   <li>{@code breakwater}: the real {@code breakwater-core} {@link dev.breakwater.CircuitBreaker}.
+ *   <li>{@code breakwater}: the real {@code breakwater-core} {@link dev.breakwater.CircuitBreaker},
+ *       default config (consecutive failures).
+ *   <li>{@code breakwater-window}: the same with {@code slidingWindow(COUNT_BASED, 100)}, a
+ *       failure-rate window like Resilience4j's default (50% of the last 100 calls).
  *   <li>{@code resilience4j}: Resilience4j 2.4.0 with its default config (COUNT_BASED window of
  *       100, SYNCHRONIZED window strategy).
  *   <li>{@code resilience4j-lockfree}: the same with
@@ -69,6 +73,8 @@ public abstract class Subject {
   /** How far the HALF_OPEN benchmarks move their ticker: past {@link #LONG_OPEN} and its rounding. */
   static final long PAST_OPEN_TIMEOUT_NANOS = LONG_OPEN.plusSeconds(1).toNanos();
   static final int FAILURE_THRESHOLD = 5;
+  /** The count-based window of {@code breakwater-window}, Resilience4j's default size. */
+  static final int WINDOW_CALLS = 100;
   /** Above {@link #PROBE_PERIOD}: a HALF_OPEN period never closes by itself. */
   static final int PROBE_SUCCESS_THRESHOLD = 1023;
 
@@ -127,7 +133,10 @@ public abstract class Subject {
         s = new None();
         break;
       case "breakwater":
-        s = new Breakwater(mode);
+        s = new Breakwater(mode, false);
+        break;
+      case "breakwater-window":
+        s = new Breakwater(mode, true);
         break;
       case "resilience4j":
         s = new Resilience4j(mode, SlidingWindowSynchronizationStrategy.SYNCHRONIZED, true);
@@ -230,30 +239,31 @@ public abstract class Subject {
     final dev.breakwater.CircuitBreaker cb;
     final OffsetTicker ticker = new OffsetTicker();
 
-    Breakwater(Mode mode) {
+    Breakwater(Mode mode, boolean window) {
       BREAKWATER_JUL.setLevel(Level.OFF);
+      CircuitBreakerConfig.Builder b = CircuitBreakerConfig.builder();
+      if (window) {
+        b.slidingWindow(SlidingWindowType.COUNT_BASED, WINDOW_CALLS);
+      }
       CircuitBreakerConfig config;
       switch (mode) {
         case CLOSED:
-          config = CircuitBreakerConfig.defaults();
+          config = window ? b.build() : CircuitBreakerConfig.defaults();
           break;
         case OPEN:
-          config = CircuitBreakerConfig.builder()
-              .failureThreshold(1).openTimeout(LONG_OPEN).build();
+          config = b.failureThreshold(1).openTimeout(LONG_OPEN).build();
           break;
         case HALF_OPEN_PROBE:
-          config = CircuitBreakerConfig.builder()
-              .failureThreshold(1).successThreshold(PROBE_SUCCESS_THRESHOLD)
+          config = b.failureThreshold(1).successThreshold(PROBE_SUCCESS_THRESHOLD)
               .halfOpenMaxCalls(1).openTimeout(LONG_OPEN).ticker(ticker).build();
           break;
         default:
-          config = CircuitBreakerConfig.builder()
-              .failureThreshold(1).successThreshold(1)
+          config = b.failureThreshold(1).successThreshold(1)
               .halfOpenMaxCalls(1).openTimeout(LONG_OPEN).ticker(ticker).build();
       }
       cb = dev.breakwater.CircuitBreaker.of("bench", config);
       if (mode != Mode.CLOSED) {
-        cb.onFailure(cb.tryAcquire()); // trip: CLOSED -> OPEN
+        trip();
       }
       if (mode == Mode.HALF_OPEN_PROBE || mode == Mode.HALF_OPEN_FULL) {
         ticker.advance(PAST_OPEN_TIMEOUT_NANOS);
@@ -264,6 +274,16 @@ public abstract class Subject {
         if (mode == Mode.HALF_OPEN_PROBE) {
           cb.onSuccess(probe); // free the slot; 1 of 1023 successes
         } // HALF_OPEN_FULL: the probe is held forever
+      }
+    }
+
+    /** CLOSED to OPEN by failures (a window needs its minimum number of calls first). */
+    private void trip() {
+      for (int i = 0; i < 10 * WINDOW_CALLS; i++) {
+        if (cb.state() != dev.breakwater.CircuitBreaker.State.CLOSED) {
+          return;
+        }
+        cb.onFailure(cb.tryAcquire());
       }
     }
 

@@ -43,6 +43,7 @@ public final class ReportGenerator {
   static {
     IMPLS.put("none", "no breaker (operation alone)");
     IMPLS.put("breakwater", "**Breakwater**");
+    IMPLS.put("breakwater-window", "Breakwater, COUNT_BASED window of 100");
     IMPLS.put("resilience4j", "Resilience4j 2.4.0 (default, SYNCHRONIZED)");
     IMPLS.put("resilience4j-lockfree", "Resilience4j 2.4.0 (LOCK_FREE)");
     IMPLS.put("resilience4j-nostack", "Resilience4j 2.4.0 (no stack traces)");
@@ -50,7 +51,8 @@ public final class ReportGenerator {
     IMPLS.put("synchronized", "textbook `synchronized`");
   }
 
-  static final Color[] PALETTE = {new Color(0x9e9e9e), new Color(0x1565c0), new Color(0xef6c00),
+  static final Color[] PALETTE = {new Color(0x9e9e9e), new Color(0x1565c0), new Color(0x64b5f6),
+      new Color(0xef6c00),
       new Color(0xffa726), new Color(0xffcc80), new Color(0x2e7d32), new Color(0x8e24aa)};
 
   /**
@@ -394,7 +396,11 @@ public final class ReportGenerator {
     if (x.admitted() < 0) {
       return "—";
     }
-    return String.format(Locale.ROOT, "%.3g / %.3g", x.admitted(), x.rejected());
+    return count(x.admitted()) + " / " + count(x.rejected());
+  }
+
+  static String count(double n) {
+    return n == 0 ? "0" : String.format(Locale.ROOT, "%.3g", n);
   }
 
   static String verdict(Targets.Verdict v) {
