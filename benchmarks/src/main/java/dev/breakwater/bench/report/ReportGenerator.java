@@ -264,7 +264,9 @@ public final class ReportGenerator {
             + "1-thread figure.\n\n");
     for (Scaling s : SCALING) {
       md.append("### ").append(s.title()).append("\n\n![").append(s.title())
-          .append("](charts/").append(s.file()).append(")\n\n");
+          .append(" per thread](charts/").append(s.file()).append(") ![").append(s.title())
+          .append(" total](charts/").append(s.file().replace(".png", "-throughput.png"))
+          .append(")\n\n");
       md.append("| Implementation | 1 thread | 2 threads | 4 threads").append(cores < 4
           ? " (oversubscribed)" : "").append(" | Mops/s at 1 / 2 / 4 | B/op at 2 / 4 |")
           .append(s.target() ? " 2t / 4t within 1.5x? |" : "").append('\n')
@@ -304,7 +306,8 @@ public final class ReportGenerator {
         md.append(" |\n");
       }
       md.append('\n');
-      scalingChart(r, s, new File(charts, s.file()));
+      scalingChart(r, s, new File(charts, s.file()), false);
+      scalingChart(r, s, new File(charts, s.file().replace(".png", "-throughput.png")), true);
     }
 
     // ---- footprint
@@ -457,14 +460,20 @@ public final class ReportGenerator {
     BitmapEncoder.saveBitmap(chart, file.getPath(), BitmapEncoder.BitmapFormat.PNG);
   }
 
-  static void scalingChart(JmhResults r, Scaling s, File file) throws IOException {
-    XYChart chart = new XYChartBuilder().width(900).height(550)
-        .title(s.title() + ": ns/op per thread vs threads (log scale)")
-        .xAxisTitle("threads sharing one breaker (4 = oversubscribed on 2 cores)")
-        .yAxisTitle("ns/op per thread").build();
+  static void scalingChart(JmhResults r, Scaling s, File file, boolean throughput)
+      throws IOException {
+    int cores = Runtime.getRuntime().availableProcessors();
+    XYChart chart = new XYChartBuilder().width(800).height(500)
+        .title(s.title() + (throughput ? ": total Mops/s (log; higher is better)"
+            : ": ns/op per thread (log; lower is better)"))
+        .xAxisTitle("threads sharing one breaker" + (cores < 4
+            ? " (4 = oversubscribed on " + cores + " cores)" : ""))
+        .yAxisTitle(throughput ? "million ops/s, all threads" : "ns/op per thread").build();
     style(chart.getStyler());
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setXAxisDecimalPattern("0");
     int color = 0;
     for (String impl : IMPLS.keySet()) {
       List<Double> xs = new ArrayList<>();
@@ -472,7 +481,7 @@ public final class ReportGenerator {
       for (int t : THREADS) {
         scalingRow(r, s, impl, t).ifPresent(x -> {
           xs.add((double) t);
-          ys.add(x.score());
+          ys.add(throughput ? x.totalMops() : x.score());
         });
       }
       if (!xs.isEmpty()) {
@@ -486,7 +495,7 @@ public final class ReportGenerator {
   }
 
   static void footprintChart(JsonNode fp, File file) throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+    CategoryChart chart = new CategoryChartBuilder().width(1100).height(500)
         .title("Bytes per breaker (log scale; lower is better)").xAxisTitle("implementation")
         .yAxisTitle("bytes").build();
     style(chart.getStyler());
