@@ -49,7 +49,8 @@ public abstract class BreakerLincheckBase {
   /** More than any thread id Lincheck hands out (threads, plus the init/post part). */
   private static final int MAX_THREADS = 8;
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(1);
-  private static final long STEP = OPEN_TIMEOUT.plusMillis(1).toNanos();
+  /** One {@link #advanceTime()} step: the open timeout plus 1 ms. */
+  protected static final long STEP = OPEN_TIMEOUT.plusMillis(1).toNanos();
 
   static {
     Fixtures.silenceBreakerLog();

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
  * trips it, so scenarios quickly cover trips, OPEN rejections, the OPEN -> HALF_OPEN race (after
  * an {@code advanceTime}), reset and forceOpen. Operations and limits: {@link BreakerLincheckBase}.
  */
-public class ClosedStartLincheckTest extends BreakerLincheckBase {
+public final class ClosedStartLincheckTest extends BreakerLincheckBase {
 
   /** A CLOSED breaker that opens on the first failure. */
   public ClosedStartLincheckTest() {

@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Test;
  * hung-probe re-opens all race. Built through the public API (trip, let the timeout pass, admit a
  * probe, release it uncounted). Operations and limits: {@link BreakerLincheckBase}.
  */
-public class HalfOpenStartLincheckTest extends BreakerLincheckBase {
+public final class HalfOpenStartLincheckTest extends BreakerLincheckBase {
 
   /** HALF_OPEN, no probe in flight, no success yet. */
   public HalfOpenStartLincheckTest() {
     super(2);
     breaker.onFailure(breaker.tryAcquire());
     breaker.onFailure(breaker.tryAcquire());
-    advanceTime();
+    clock.now.addAndGet(STEP);
     breaker.onIgnored(breaker.tryAcquire());
     if (breaker.state() != CircuitBreaker.State.HALF_OPEN || breaker.probesInFlight() != 0) {
       throw new IllegalStateException("setup did not reach HALF_OPEN with free slots: " + breaker);
