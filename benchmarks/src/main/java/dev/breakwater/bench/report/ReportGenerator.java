@@ -185,7 +185,7 @@ public final class ReportGenerator {
         .append(r.run("warmupTime")).append(" warm-up, ").append(r.run("measurementIterations"))
         .append(" x ").append(r.run("measurementTime")).append(" measurement, `-prof gc` |\n");
     if (!command.isEmpty()) {
-      md.append("| Command | `").append(command).append("` |\n");
+      md.append("| Command | `").append(command.trim()).append("` |\n");
     }
     md.append("\nScores are average time per operation per thread (ns/op) with JMH's 99.9% "
         + "confidence half-width (±). **× BW** is the row's time divided by Breakwater's "
@@ -320,11 +320,12 @@ public final class ReportGenerator {
           + "config object and name, i.e. size(graph(a) ∪ graph(b)) − size(graph(b)); shared "
           + "config and singletons drop out, per-breaker copies stay (Failsafe copies its config "
           + "into each breaker). **Registry**: heap (after full GCs) of a `ConcurrentHashMap` "
-          + "of ").append(fp.path("registrySize").asInt()).append(" names to breakers, and the "
+          + "of ").append(String.format(Locale.ROOT, "%,d", fp.path("registrySize").asInt()))
+          .append(" names to breakers, and the "
           + "breakers' share of it (the same map holding one shared dummy value subtracted). "
           + "JVM: ").append(fp.path("jdk").asText()).append(", ")
-          .append(fp.path("jolDetails").asText().lines().filter(l -> l.contains("compressed")
-              || l.contains("alignment")).map(String::trim).reduce((a, b) -> a + "; " + b)
+          .append(fp.path("jolDetails").asText().lines().filter(l -> l.contains("Compressed")
+              || l.contains("alignment")).map(l -> l.replace("#", "").trim()).reduce((a, b) -> a + "; " + b)
               .orElse("")).append(".\n\n![bytes per breaker](charts/footprint.png)\n\n");
       md.append("| Implementation | Whole graph (B) | Per breaker, unshared (B) | × BW | "
           + "Registry heap (MB) | Per breaker in registry (B) | Target <= 40 B |\n"
@@ -339,7 +340,7 @@ public final class ReportGenerator {
         long unshared = b.path("unsharedBytes").asLong();
         md.append("| ").append(IMPLS.getOrDefault(b.path("impl").asText(), b.path("impl").asText()))
             .append(" | ").append(b.path("graphBytes").asLong()).append(" | ").append(unshared)
-            .append(" (").append(b.path("unsharedObjects").asLong()).append(" objects) | ")
+            .append(" (").append(b.path("unsharedObjects").asLong()).append(" obj.) | ")
             .append(fmt(unshared / bwUnshared)).append(" | ")
             .append(fmt(b.path("registryHeapBytes").asDouble() / 1e6)).append(" | ")
             .append(fmt(b.path("registryBytesPerBreaker").asDouble())).append(" | ")
@@ -360,7 +361,13 @@ public final class ReportGenerator {
             + "steady state makes thousands of transitions per second, each logged at WARNING "
             + "or INFO otherwise.\n")
         .append("- Counters (`@AuxCounters`) prove each case measured its state: see the "
-            + "Admitted / rejected column.\n")
+            + "Admitted / rejected column. Counting costs a per-thread field increment (a fraction "
+            + "of a nanosecond), included in every manual and rejection row and in their "
+            + "no-breaker rows, but not in the floors.\n")
+        .append("- Targets apply to Breakwater's default configuration (consecutive failures). "
+            + "The COUNT_BASED-window row is shown beside Resilience4j's default window for "
+            + "comparison; it records every call in a shared window, so it is not expected to "
+            + "meet the read-only targets.\n")
         .append("- A shared 2-core virtual machine is noisy: differences under ~1 ns, and the "
             + "4-thread figures, are indicative only.\n");
     return md.toString();
@@ -424,8 +431,14 @@ public final class ReportGenerator {
     return System.getProperty("os.arch") + " (model unknown)";
   }
 
+  /** Short names for chart legends. */
+  static final Map<String, String> SHORT = Map.of("none", "no breaker", "breakwater",
+      "Breakwater", "breakwater-window", "Breakwater (window)", "resilience4j", "Resilience4j",
+      "resilience4j-lockfree", "Resilience4j LOCK_FREE", "resilience4j-nostack",
+      "Resilience4j no stack", "failsafe", "Failsafe", "synchronized", "synchronized");
+
   static String plain(String impl) {
-    return IMPLS.getOrDefault(impl, impl).replace("*", "").replace("`", "");
+    return SHORT.getOrDefault(impl, impl);
   }
 
   // -------------------------------------------------------------------------------- charts
@@ -463,7 +476,7 @@ public final class ReportGenerator {
   static void scalingChart(JmhResults r, Scaling s, File file, boolean throughput)
       throws IOException {
     int cores = Runtime.getRuntime().availableProcessors();
-    XYChart chart = new XYChartBuilder().width(800).height(500)
+    XYChart chart = new XYChartBuilder().width(950).height(500)
         .title(s.title() + (throughput ? ": total Mops/s (log; higher is better)"
             : ": ns/op per thread (log; lower is better)"))
         .xAxisTitle("threads sharing one breaker" + (cores < 4
@@ -471,8 +484,7 @@ public final class ReportGenerator {
         .yAxisTitle(throughput ? "million ops/s, all threads" : "ns/op per thread").build();
     style(chart.getStyler());
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setXAxisDecimalPattern("0");
     int color = 0;
     for (String impl : IMPLS.keySet()) {

@@ -144,7 +144,7 @@ public final class Targets {
     String figure = ns(bw.get()) + " - " + ns(base.get()) + " = " + fmt(delta) + " ns above";
     boolean gross = bw.get().score() > GROSS * (base.get().score() + allowance);
     return new Result(id, title, target, figure, delta <= allowance ? Verdict.MET : Verdict.NOT_MET,
-        gross, true, "");
+        gross, true, noise(delta - allowance, bw.get(), base.get()));
   }
 
   private static Result openManual(JmhResults r) {
@@ -161,7 +161,7 @@ public final class Targets {
         + " ns above";
     boolean gross = bw.get().score() > GROSS * (floor.get().score() + 3);
     return new Result(id, title, target, figure, delta <= 3 ? Verdict.MET : Verdict.NOT_MET,
-        gross, true, "");
+        gross, true, noise(delta - 3, bw.get(), floor.get()));
   }
 
   private static Result absolute(JmhResults r, String id, String title, String bench,
@@ -173,7 +173,8 @@ public final class Targets {
     }
     double v = bw.get().score();
     return new Result(id, title, target, ns(bw.get()),
-        v <= limit ? Verdict.MET : Verdict.NOT_MET, v > GROSS * limit, true, "");
+        v <= limit ? Verdict.MET : Verdict.NOT_MET, v > GROSS * limit, true,
+        noise(v - limit, bw.get()));
   }
 
   private static Result zeroAlloc(JmhResults r, String id, String title, List<String> benches) {
@@ -247,6 +248,29 @@ public final class Targets {
       }
     }
     return noData(id, title, target, false);
+  }
+
+  /**
+   * For a figure over its bar by {@code excess}: says whether the excess lies within the
+   * combined JMH error of the measurements it was computed from (so this run cannot tell it from
+   * noise). Empty when the bar is met.
+   */
+  static String noise(double excess, Row... rows) {
+    if (excess <= 0) {
+      return "";
+    }
+    double err = 0;
+    for (Row r : rows) {
+      if (Double.isNaN(r.error())) {
+        return "";
+      }
+      err += r.error();
+    }
+    return excess <= err
+        ? "over the bar by " + fmt(excess) + " ns, within the combined error of the "
+            + "measurements (± " + fmt(err) + " ns): this run cannot tell it from noise"
+        : "over the bar by " + fmt(excess) + " ns, beyond the combined error (± " + fmt(err)
+            + " ns)";
   }
 
   private static Result noData(String id, String title, String target, boolean required) {
