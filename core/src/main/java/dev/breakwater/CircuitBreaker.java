@@ -425,8 +425,13 @@ public final class CircuitBreaker {
     if (w == null) {
       return new WindowMetrics(null, 0, 0);
     }
+    // The word decides whose calls are shown: in CLOSED, its own generation's (so a breaker that
+    // just closed or was reset shows an empty window, not the one that opened it); otherwise the
+    // last CLOSED period's, frozen, which says why the breaker opened.
+    long word = word();
+    int generation = BreakerWord.state(word) == CLOSED ? BreakerWord.generation(word) : -1;
     long now = w.needsClock() ? config.ticker.read() : 0;
-    return new WindowMetrics(w.type(), w.totals(now), config.minimumNumberOfCalls());
+    return new WindowMetrics(w.type(), w.totals(generation, now), config.minimumNumberOfCalls());
   }
 
   /**

@@ -141,8 +141,9 @@ final class CountWindow extends SlidingWindow {
   }
 
   @Override
-  long totals(long now) {
-    return ((Period) CURRENT.getAcquire(this)).totals();
+  long totals(int generation, long now) {
+    Period p = (Period) CURRENT.getAcquire(this);
+    return generation < 0 || p.generation == generation ? p.totals() : 0;
   }
 
   @Override

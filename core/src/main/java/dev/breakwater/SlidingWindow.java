@@ -35,8 +35,12 @@ abstract class SlidingWindow {
   /** Whether {@link #record} needs {@code now}. */
   abstract boolean needsClock();
 
-  /** The totals of the latest generation's window, as of {@code now}. */
-  abstract long totals(long now);
+  /**
+   * The totals of a window as of {@code now}: those of CLOSED generation {@code generation}
+   * (zero if nothing was recorded in it yet), or, for {@code generation < 0}, those of the latest
+   * generation the window recorded (the window that opened the breaker, while it is not CLOSED).
+   */
+  abstract long totals(int generation, long now);
 
   abstract SlidingWindowType type();
 

@@ -123,7 +123,10 @@ final class TimeWindow extends SlidingWindow {
   }
 
   @Override
-  long totals(long now) {
+  long totals(int closedGeneration, long now) {
+    if (closedGeneration >= 0) {
+      return sum(closedGeneration, epoch(now));
+    }
     // the generation of the newest bucket is the window's current generation
     int generation = -1;
     long newest = Long.MIN_VALUE;

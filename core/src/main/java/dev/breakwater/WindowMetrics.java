@@ -5,9 +5,10 @@ package dev.breakwater;
  * {@link CircuitBreaker#metrics()}).
  *
  * <p>The three counts are read together from one atomic word (count-based windows) or summed
- * over the buckets (time-based windows); see {@code core/DESIGN.md} for what is exact. After the
- * breaker opens, the snapshot keeps showing the window that opened it until the breaker closes
- * again and a call of the new CLOSED period is recorded.
+ * over the buckets (time-based windows); see {@code core/DESIGN.md} for what is exact. While the
+ * breaker is OPEN or HALF_OPEN, the snapshot shows the window of the CLOSED period that opened it
+ * (frozen); once it is CLOSED again, or after {@link CircuitBreaker#reset()}, it shows the new
+ * period's window, which starts empty.
  */
 public final class WindowMetrics {
   private final SlidingWindowType type;

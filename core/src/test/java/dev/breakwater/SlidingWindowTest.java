@@ -100,8 +100,10 @@ class SlidingWindowTest {
       assertThat(b.state()).isEqualTo(OPEN);
       ticker.advance(Duration.ofSeconds(61));
       b.onSuccess(b.tryAcquire());
+      assertThat(b.metrics().failedCalls()).isEqualTo(20); // HALF_OPEN: the window that opened it
       b.onSuccess(b.tryAcquire());
       assertThat(b.state()).isEqualTo(CLOSED);
+      assertThat(b.metrics().calls()).isZero(); // closed: empty before any new call
       record(b, 1, 0);
       assertThat(b.metrics().calls()).isEqualTo(1);
       assertThat(b.metrics().failedCalls()).isZero();
@@ -120,6 +122,16 @@ class SlidingWindowTest {
       }
       assertThat(b.state()).isEqualTo(CLOSED);
       assertThat(b.metrics().calls()).isZero();
+    }
+
+    @Test
+    void metricsAreEmptyRightAfterAReset() {
+      CircuitBreaker b = hundred();
+      record(b, 5, 10);
+      assertThat(b.metrics().calls()).isEqualTo(15);
+      b.reset();
+      assertThat(b.metrics().calls()).isZero();
+      assertThat(b.metrics().failedCalls()).isZero();
     }
 
     @Test
@@ -241,7 +253,9 @@ class SlidingWindowTest {
       record(b, 5, 5);
       assertThat(b.state()).isEqualTo(OPEN);
       ticker.advance(Duration.ofSeconds(61).minusSeconds(60)); // still within ten seconds
+      assertThat(b.metrics().failedCalls()).isEqualTo(5); // OPEN: the window that opened it
       b.reset();
+      assertThat(b.metrics().calls()).isZero(); // its buckets are still there, but not this period's
       record(b, 1, 0);
       assertThat(b.metrics().calls()).isEqualTo(1);
     }
@@ -259,6 +273,16 @@ class SlidingWindowTest {
       }
       assertThat(b.state()).isEqualTo(CLOSED);
       assertThat(b.metrics().calls()).isZero();
+    }
+
+    @Test
+    void metricsAreEmptyRightAfterAReset() {
+      CircuitBreaker b = tenSeconds();
+      record(b, 8, 4);
+      assertThat(b.metrics().calls()).isEqualTo(12);
+      b.reset();
+      assertThat(b.metrics().calls()).isZero();
+      assertThat(b.metrics().failedCalls()).isZero();
     }
   }
 
