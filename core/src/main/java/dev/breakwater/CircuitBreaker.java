@@ -423,7 +423,7 @@ public final class CircuitBreaker {
   public WindowMetrics metrics() {
     SlidingWindow w = window;
     if (w == null) {
-      return new WindowMetrics(null, 0, 0);
+      return new WindowMetrics(null, 0, 0, 0, 0);
     }
     // The word decides whose calls are shown: in CLOSED, its own generation's (so a breaker that
     // just closed or was reset shows an empty window, not the one that opened it); otherwise the
@@ -431,7 +431,7 @@ public final class CircuitBreaker {
     long word = word();
     int generation = BreakerWord.state(word) == CLOSED ? BreakerWord.generation(word) : -1;
     long now = w.needsClock() ? config.ticker.read() : 0;
-    return new WindowMetrics(w.type(), w.totals(generation, now), config.minimumNumberOfCalls());
+    return w.metrics(generation, now);
   }
 
   /**

@@ -141,9 +141,11 @@ final class CountWindow extends SlidingWindow {
   }
 
   @Override
-  long totals(int generation, long now) {
+  WindowMetrics metrics(int generation, long now) {
     Period p = (Period) CURRENT.getAcquire(this);
-    return generation < 0 || p.generation == generation ? p.totals() : 0;
+    long t = generation < 0 || p.generation == generation ? p.totals() : 0;
+    return new WindowMetrics(SlidingWindowType.COUNT_BASED, WindowTotals.calls(t),
+        WindowTotals.failed(t), WindowTotals.slow(t), minimumCalls);
   }
 
   @Override

@@ -36,11 +36,12 @@ abstract class SlidingWindow {
   abstract boolean needsClock();
 
   /**
-   * The totals of a window as of {@code now}: those of CLOSED generation {@code generation}
-   * (zero if nothing was recorded in it yet), or, for {@code generation < 0}, those of the latest
-   * generation the window recorded (the window that opened the breaker, while it is not CLOSED).
+   * A snapshot of the window as of {@code now}: the calls of CLOSED generation
+   * {@code generation} (none if nothing was recorded in it yet), or, for {@code generation < 0},
+   * those of the latest generation the window recorded (the window that opened the breaker, while
+   * it is not CLOSED).
    */
-  abstract long totals(int generation, long now);
+  abstract WindowMetrics metrics(int generation, long now);
 
   abstract SlidingWindowType type();
 

@@ -25,20 +25,40 @@ import java.lang.invoke.VarHandle;
  *   <li>Approximate: the sum reads ten buckets one after the other, so a bucket rolling over or a
  *       call being added while the sum is taken may or may not be included. A recorder that read
  *       the clock, then lost the race for its slot to a recorder of the epoch ten buckets later,
- *       drops its outcome (it would already have left the window). Each bucket counts at most
- *       2^20 calls; further calls in that bucket are not recorded, so its rates are those of its
- *       first 1,048,576 calls.
+ *       drops its outcome (it would already have left the window). Each bucket counts about
+ *       2^20 calls (2^20 - 1024); further calls in that bucket are not recorded, so above about
+ *       a million calls per bucket width its rates are those of its first million calls (a
+ *       failure burst late in a full bucket is seen one bucket later). The sum decodes each
+ *       bucket into separate counters, so ten full buckets do not overflow.
  * </ul>
  * The clock is read once per recorded outcome (the breaker reuses the end-of-call reading when it
- * times calls for slow-call detection).
+ * times calls for slow-call detection). Most records find their bucket through the
+ * {@code latest} hint (one subtraction and compare); the first record of each bucket, and those
+ * of a new generation, divide the time by the bucket width and look at the slot.
  */
 final class TimeWindow extends SlidingWindow {
   /** Number of buckets a window is divided into. */
   static final int BUCKETS = 10;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Bucket[].class);
+  private static final VarHandle LATEST;
+
+  static {
+    try {
+      LATEST = MethodHandles.lookup().findVarHandle(TimeWindow.class, "latest", Bucket.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   final long bucketNanos;
   private final Bucket[] slots = new Bucket[BUCKETS];
+  /**
+   * A hint: the newest bucket a recorder found or installed, so that most records find their
+   * bucket by one subtraction instead of a 64-bit division. Never trusted without checking its
+   * generation and time range; may lag (then records take the slow path and move it forward).
+   */
+  @SuppressWarnings("unused") // accessed through LATEST
+  private volatile Bucket latest = new Bucket(-1, Long.MIN_VALUE, Long.MIN_VALUE);
 
   TimeWindow(CircuitBreakerConfig c) {
     super(c);
@@ -59,12 +79,15 @@ final class TimeWindow extends SlidingWindow {
 
     final int generation;
     final long epoch;
+    /** The ticker value at which the epoch begins: {@code epoch * bucketNanos}. */
+    final long start;
     @SuppressWarnings("unused") // accessed through TOTALS
     private volatile long totals;
 
-    Bucket(int generation, long epoch) {
+    Bucket(int generation, long epoch, long start) {
       this.generation = generation;
       this.epoch = epoch;
+      this.start = start;
     }
 
     long totals() {
@@ -78,6 +101,30 @@ final class TimeWindow extends SlidingWindow {
 
   @Override
   boolean record(int generation, int outcome, long now) {
+    // Fast path: the latest bucket is this generation's and covers now. It was in its slot when
+    // it was published; if it has been replaced since, only by a recorder that read a clock at
+    // least a whole window later, this outcome is that late and lands in an orphaned bucket,
+    // i.e. it is dropped, as on the slow path.
+    Bucket b = (Bucket) LATEST.getAcquire(this);
+    long offset = now - b.start;
+    if (b.generation != generation || offset < 0 || offset >= bucketNanos) {
+      b = bucket(generation, now);
+      if (b == null) {
+        return false;
+      }
+    }
+    if (WindowTotals.calls(b.totals()) >= WindowTotals.LIMIT - 1024) {
+      return false; // saturated bucket: keep the sample of its first ~2^20 calls
+    }
+    Bucket.TOTALS.getAndAdd(b, WindowTotals.of(outcome));
+    return verdict(generation, b.epoch);
+  }
+
+  /**
+   * The bucket of {@code generation} for the epoch of {@code now}, installing it if its slot
+   * holds an older one; {@code null} if the slot already belongs to a newer generation or epoch.
+   */
+  private Bucket bucket(int generation, long now) {
     long e = epoch(now);
     int slot = (int) Math.floorMod(e, (long) BUCKETS);
     Bucket b;
@@ -88,33 +135,62 @@ final class TimeWindow extends SlidingWindow {
       }
       if (b != null && (isNewer(b.generation, generation)
           || (b.generation == generation && b.epoch > e))) {
-        return false; // late: the slot already belongs to a newer generation or epoch
+        return null; // late: the slot already belongs to a newer generation or epoch
       }
       // An older bucket: replace it. Exactly one recorder wins the CAS; losers re-read and, if the
       // winner's bucket is theirs, add to it.
-      Bucket fresh = new Bucket(generation, e);
+      Bucket fresh = new Bucket(generation, e, e * bucketNanos);
       if (SLOTS.compareAndSet(slots, slot, b, fresh)) {
         b = fresh;
         break;
       }
     }
-    if (WindowTotals.calls(b.totals()) >= WindowTotals.LIMIT - 1024) {
-      return false; // saturated bucket: keep the sample of its first ~2^20 calls
+    // Move the hint forward (never back, except through a race that the next slow path undoes).
+    // A plain release store is enough: the hint is re-validated by every reader.
+    Bucket l = (Bucket) LATEST.getAcquire(this);
+    if (l != b && (isNewer(b.generation, l.generation) || l.generation < 0
+        || (b.generation == l.generation && b.epoch > l.epoch))) {
+      LATEST.setRelease(this, b);
     }
-    Bucket.TOTALS.getAndAdd(b, WindowTotals.of(outcome));
-    return WindowTotals.exceeds(sum(generation, e), minimumCalls, failurePercent, slowPercent);
+    return b;
   }
 
-  /** Totals of the buckets of {@code generation} whose epoch is in {@code (e - BUCKETS, e]}. */
-  private long sum(int generation, long e) {
-    long total = 0;
+  /**
+   * Whether the buckets of {@code generation} whose epoch is in {@code (e - BUCKETS, e]} call for
+   * opening. The buckets are decoded one by one and summed in separate counters: ten buckets of
+   * up to 2^20 calls each would overflow the packed fields if the packed words were added.
+   */
+  private boolean verdict(int generation, long e) {
+    long calls = 0;
+    long failed = 0;
+    long slow = 0;
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
       if (b != null && b.generation == generation && b.epoch > e - BUCKETS && b.epoch <= e) {
-        total += b.totals();
+        long t = b.totals();
+        calls += WindowTotals.calls(t);
+        failed += WindowTotals.failed(t);
+        slow += WindowTotals.slow(t);
       }
     }
-    return total;
+    return WindowTotals.exceeds(calls, failed, slow, minimumCalls, failurePercent, slowPercent);
+  }
+
+  /** Like {@link #verdict}, but the counts themselves. */
+  private WindowMetrics snapshot(int generation, long e) {
+    long calls = 0;
+    long failed = 0;
+    long slow = 0;
+    for (int i = 0; i < BUCKETS; i++) {
+      Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
+      if (b != null && b.generation == generation && b.epoch > e - BUCKETS && b.epoch <= e) {
+        long t = b.totals();
+        calls += WindowTotals.calls(t);
+        failed += WindowTotals.failed(t);
+        slow += WindowTotals.slow(t);
+      }
+    }
+    return new WindowMetrics(SlidingWindowType.TIME_BASED, calls, failed, slow, minimumCalls);
   }
 
   @Override
@@ -123,9 +199,9 @@ final class TimeWindow extends SlidingWindow {
   }
 
   @Override
-  long totals(int closedGeneration, long now) {
+  WindowMetrics metrics(int closedGeneration, long now) {
     if (closedGeneration >= 0) {
-      return sum(closedGeneration, epoch(now));
+      return snapshot(closedGeneration, epoch(now));
     }
     // the generation of the newest bucket is the window's current generation
     int generation = -1;
@@ -138,7 +214,8 @@ final class TimeWindow extends SlidingWindow {
         newest = b.epoch;
       }
     }
-    return generation < 0 ? 0 : sum(generation, epoch(now));
+    return generation < 0 ? new WindowMetrics(SlidingWindowType.TIME_BASED, 0, 0, 0, minimumCalls)
+        : snapshot(generation, epoch(now));
   }
 
   @Override

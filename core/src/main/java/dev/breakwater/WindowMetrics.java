@@ -17,11 +17,13 @@ public final class WindowMetrics {
   private final int slowCalls;
   private final int minimumNumberOfCalls;
 
-  WindowMetrics(SlidingWindowType type, long totals, int minimumNumberOfCalls) {
+  /** Counts are clamped to [0, calls]: mid-update sums may be transiently out of range. */
+  WindowMetrics(SlidingWindowType type, long calls, long failed, long slow,
+      int minimumNumberOfCalls) {
     this.type = type;
-    this.calls = Math.max(0, WindowTotals.calls(totals));
-    this.failedCalls = Math.max(0, Math.min(calls, WindowTotals.failed(totals)));
-    this.slowCalls = Math.max(0, Math.min(calls, WindowTotals.slow(totals)));
+    this.calls = (int) Math.max(0, Math.min(Integer.MAX_VALUE, calls));
+    this.failedCalls = (int) Math.max(0, Math.min(this.calls, failed));
+    this.slowCalls = (int) Math.max(0, Math.min(this.calls, slow));
     this.minimumNumberOfCalls = minimumNumberOfCalls;
   }
 

@@ -69,13 +69,16 @@ final class WindowTotals {
    * Integer arithmetic: 50 failures of 100 calls against 50% opens.
    */
   static boolean exceeds(long v, int minCalls, int failurePercent, int slowPercent) {
-    int calls = calls(v);
+    return exceeds(calls(v), failed(v), slow(v), minCalls, failurePercent, slowPercent);
+  }
+
+  /** {@link #exceeds(long, int, int, int)} for counts already decoded (and possibly summed). */
+  static boolean exceeds(long calls, long failed, long slow, int minCalls, int failurePercent,
+      int slowPercent) {
     if (calls < minCalls || calls <= 0) {
       return false;
     }
-    long failed = Math.max(0, failed(v));
-    long slow = Math.max(0, slow(v));
-    return failed * 100 >= (long) failurePercent * calls
-        || (slowPercent > 0 && slow * 100 >= (long) slowPercent * calls);
+    return Math.max(0, failed) * 100 >= failurePercent * calls
+        || (slowPercent > 0 && Math.max(0, slow) * 100 >= slowPercent * calls);
   }
 }

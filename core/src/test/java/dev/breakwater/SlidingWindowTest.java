@@ -238,6 +238,50 @@ class SlidingWindowTest {
     }
 
     @Test
+    void bucketBoundariesAreExact() {
+      CircuitBreaker b = tenSeconds();
+      long k = (Math.floorDiv(ticker.now(), 1_000_000_000L) + 1) * 1_000_000_000L;
+      ticker.set(k);
+      record(b, 2, 0); // bucket k
+      ticker.set(k + 999_999_999L);
+      record(b, 1, 0); // the last nanosecond of bucket k
+      ticker.set(k + 1_000_000_000L);
+      record(b, 0, 1); // the first nanosecond of bucket k+1
+      assertThat(b.metrics().calls()).isEqualTo(4);
+      ticker.set(k + 10_000_000_000L); // bucket k+10: k has left, k+1 is still in
+      assertThat(b.metrics().calls()).isEqualTo(1);
+      assertThat(b.metrics().failedCalls()).isEqualTo(1);
+      record(b, 1, 0); // replaces bucket k in its slot
+      assertThat(b.metrics().calls()).isEqualTo(2);
+    }
+
+    @Test
+    void fullBucketsKeepASampleAndTheirSumDoesNotOverflow() {
+      // More calls per bucket than a bucket counts (2^20): every bucket saturates, and the ten
+      // together hold about 10.5 million calls, more than one packed counter can hold.
+      CircuitBreaker b = tenSeconds();
+      int perBucket = 1_100_000;
+      long k = (Math.floorDiv(ticker.now(), 1_000_000_000L) + 1) * 1_000_000_000L;
+      for (int bucket = 0; bucket < 10; bucket++) {
+        ticker.set(k + bucket * 1_000_000_000L);
+        for (int i = 1; i <= perBucket; i++) {
+          long p = b.tryAcquire();
+          if (i % 10 == 0) {
+            b.onFailure(p);
+          } else {
+            b.onSuccess(p);
+          }
+        }
+        assertThat(b.state()).isEqualTo(CLOSED);
+      }
+      WindowMetrics m = b.metrics();
+      assertThat(m.calls()).isEqualTo(10 * ((1 << 20) - 1024)); // each bucket's first calls
+      assertThat(m.failureRate()).isBetween(9.9, 10.1);
+      record(b, 0, 1);
+      assertThat(b.state()).isEqualTo(CLOSED);
+    }
+
+    @Test
     void aLongIdleWindowIsEmpty() {
       CircuitBreaker b = tenSeconds();
       record(b, 0, 9);
