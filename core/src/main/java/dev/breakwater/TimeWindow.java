@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * <h2>Algorithm</h2>
  * A call recorded at ticker value {@code now} belongs to epoch {@code e = floor(now / bucket)},
  * stored in slot {@code e mod 10}. Each slot holds an immutable-identity {@link Bucket} for one
- * (generation, epoch) pair, whose totals are updated by {@code getAndAdd}. A recorder that finds
+ * (generation, epoch) pair, whose counters are updated by {@code getAndAdd}. A recorder that finds
  * an older bucket in its slot (an earlier epoch, or an earlier generation) replaces it with a
  * fresh one by CAS: one small allocation per bucket per rollover, never per call. The rates are
  * the sum of the buckets of the recorder's generation whose epochs lie in {@code (e - 10, e]}.
@@ -25,11 +25,10 @@ import java.lang.invoke.VarHandle;
  *   <li>Approximate: the sum reads ten buckets one after the other, so a bucket rolling over or a
  *       call being added while the sum is taken may or may not be included. A recorder that read
  *       the clock, then lost the race for its slot to a recorder of the epoch ten buckets later,
- *       drops its outcome (it would already have left the window). Each bucket counts about
- *       2^20 calls (2^20 - 1024); further calls in that bucket are not recorded, so above about
- *       a million calls per bucket width its rates are those of its first million calls (a
- *       failure burst late in a full bucket is seen one bucket later). The sum decodes each
- *       bucket into separate counters, so ten full buckets do not overflow.
+ *       drops its outcome (it would already have left the window). A bucket's three counters
+ *       are updated one after the other; readers order their reads so that an outcome in flight
+ *       can only make a rate look lower, never higher (see {@link Bucket}). Counters are
+ *       {@code long}s: a bucket never saturates.
  * </ul>
  * The clock is read once per recorded outcome (the breaker reuses the end-of-call reading when it
  * times calls for slow-call detection). Most records find their bucket through the
@@ -65,13 +64,26 @@ final class TimeWindow extends SlidingWindow {
     this.bucketNanos = c.slidingWindowLength().toNanos() / BUCKETS;
   }
 
-  /** The calls of one generation in one epoch. */
+  /**
+   * The calls of one generation in one epoch: three independent counters, never saturating.
+   *
+   * <p>Ordering: a recorder adds to {@code calls} first, then to {@code failed} and {@code slow};
+   * a reader reads {@code failed} and {@code slow} first, then {@code calls}. All are volatile
+   * read-modify-writes and volatile reads, so a reader that sees a recorder's failure also sees
+   * its call: an outcome in flight can make a rate look lower (its call counted, its failure not
+   * yet), never higher.
+   */
   static final class Bucket {
-    private static final VarHandle TOTALS;
+    private static final VarHandle CALLS;
+    private static final VarHandle FAILED;
+    private static final VarHandle SLOW;
 
     static {
       try {
-        TOTALS = MethodHandles.lookup().findVarHandle(Bucket.class, "totals", long.class);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        CALLS = lookup.findVarHandle(Bucket.class, "calls", long.class);
+        FAILED = lookup.findVarHandle(Bucket.class, "failed", long.class);
+        SLOW = lookup.findVarHandle(Bucket.class, "slow", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -81,8 +93,12 @@ final class TimeWindow extends SlidingWindow {
     final long epoch;
     /** The ticker value at which the epoch begins: {@code epoch * bucketNanos}. */
     final long start;
-    @SuppressWarnings("unused") // accessed through TOTALS
-    private volatile long totals;
+    @SuppressWarnings("unused") // accessed through CALLS
+    private volatile long calls;
+    @SuppressWarnings("unused") // accessed through FAILED
+    private volatile long failed;
+    @SuppressWarnings("unused") // accessed through SLOW
+    private volatile long slow;
 
     Bucket(int generation, long epoch, long start) {
       this.generation = generation;
@@ -90,8 +106,28 @@ final class TimeWindow extends SlidingWindow {
       this.start = start;
     }
 
-    long totals() {
-      return (long) TOTALS.getVolatile(this);
+    /** Adds one outcome; returns the bucket's call count including it. */
+    long add(int outcome) {
+      long calls = (long) CALLS.getAndAdd(this, 1L) + 1;
+      if ((outcome & WindowTotals.FAILED) != 0) {
+        FAILED.getAndAdd(this, 1L);
+      }
+      if ((outcome & WindowTotals.SLOW) != 0) {
+        SLOW.getAndAdd(this, 1L);
+      }
+      return calls;
+    }
+
+    long failed() {
+      return (long) FAILED.getVolatile(this);
+    }
+
+    long slow() {
+      return (long) SLOW.getVolatile(this);
+    }
+
+    long calls() {
+      return (long) CALLS.getVolatile(this);
     }
   }
 
@@ -113,10 +149,16 @@ final class TimeWindow extends SlidingWindow {
         return false;
       }
     }
-    if (WindowTotals.calls(b.totals()) >= WindowTotals.LIMIT - 1024) {
-      return false; // saturated bucket: keep the sample of its first ~2^20 calls
+    long bucketCalls = b.add(outcome);
+    // A plain success (neither failed nor slow) lowers both rates, so it can only complete a
+    // crossing through the minimum-calls gate, or as the first record of an epoch (the one that
+    // sees older buckets leave the window). If its bucket alone already holds more than the
+    // minimum, neither applies: the window held at least the minimum before it, and whatever
+    // state it completes has a rate no higher than one a failure recorder or an earlier
+    // evaluating record has already judged. So it skips the sum.
+    if (outcome == WindowTotals.PRESENT && bucketCalls > minimumCalls) {
+      return false;
     }
-    Bucket.TOTALS.getAndAdd(b, WindowTotals.of(outcome));
     return verdict(generation, b.epoch);
   }
 
@@ -157,8 +199,7 @@ final class TimeWindow extends SlidingWindow {
 
   /**
    * Whether the buckets of {@code generation} whose epoch is in {@code (e - BUCKETS, e]} call for
-   * opening. The buckets are decoded one by one and summed in separate counters: ten buckets of
-   * up to 2^20 calls each would overflow the packed fields if the packed words were added.
+   * opening.
    */
   private boolean verdict(int generation, long e) {
     long calls = 0;
@@ -167,10 +208,9 @@ final class TimeWindow extends SlidingWindow {
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
       if (b != null && b.generation == generation && b.epoch > e - BUCKETS && b.epoch <= e) {
-        long t = b.totals();
-        calls += WindowTotals.calls(t);
-        failed += WindowTotals.failed(t);
-        slow += WindowTotals.slow(t);
+        failed += b.failed(); // failed and slow before calls: see Bucket
+        slow += b.slow();
+        calls += b.calls();
       }
     }
     return WindowTotals.exceeds(calls, failed, slow, minimumCalls, failurePercent, slowPercent);
@@ -184,10 +224,9 @@ final class TimeWindow extends SlidingWindow {
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
       if (b != null && b.generation == generation && b.epoch > e - BUCKETS && b.epoch <= e) {
-        long t = b.totals();
-        calls += WindowTotals.calls(t);
-        failed += WindowTotals.failed(t);
-        slow += WindowTotals.slow(t);
+        failed += b.failed(); // failed and slow before calls: see Bucket
+        slow += b.slow();
+        calls += b.calls();
       }
     }
     return new WindowMetrics(SlidingWindowType.TIME_BASED, calls, failed, slow, minimumCalls);

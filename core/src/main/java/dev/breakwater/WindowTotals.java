@@ -1,8 +1,9 @@
 package dev.breakwater;
 
 /**
- * The one place that knows how a window's totals are packed into a {@code long}: three signed
- * 21-bit counters, so that a single {@code getAndAdd} updates all three atomically.
+ * The one place that knows how a count window's totals are packed into a {@code long}: three
+ * signed 21-bit counters, so that a single {@code getAndAdd} updates all three atomically (time
+ * windows keep three separate {@code long}s per bucket and share only {@link #exceeds}).
  *
  * <pre>
  *  63 62          42 41          21 20           0

@@ -238,6 +238,40 @@ class SlidingWindowTest {
     }
 
     @Test
+    void aSuccessThatCompletesTheMinimumOpensIt() {
+      CircuitBreaker b = tenSeconds(); // 50%, at least 10 calls
+      record(b, 0, 5);
+      record(b, 4, 0); // 9 calls, 5 failed: no verdict yet
+      assertThat(b.state()).isEqualTo(CLOSED);
+      record(b, 1, 0); // 10 calls, 50%
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void aSuccessAfterOldSuccessesLeftTheWindowOpensIt() {
+      CircuitBreaker b = tenSeconds(); // 50%, at least 10 calls
+      long k = (Math.floorDiv(ticker.now(), 1_000_000_000L) + 1) * 1_000_000_000L;
+      ticker.set(k);
+      record(b, 20, 0); // bucket k: 20 successes
+      ticker.set(k + 5_000_000_000L);
+      record(b, 0, 9); // bucket k+5: 29 calls, 9 failed (31%)
+      assertThat(b.state()).isEqualTo(CLOSED);
+      ticker.set(k + 10_000_000_000L); // bucket k left: 9 calls, all failed
+      record(b, 1, 0); // the first record of the new bucket: 10 calls, 90%
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    @Test
+    void successesInABusyBucketStillLetFailuresOpenIt() {
+      CircuitBreaker b = tenSeconds();
+      record(b, 50, 0); // the bucket holds far more than the minimum: successes skip the sum
+      record(b, 0, 49);
+      assertThat(b.state()).isEqualTo(CLOSED); // 49 of 99
+      record(b, 0, 1);
+      assertThat(b.state()).isEqualTo(OPEN); // 50 of 100
+    }
+
+    @Test
     void bucketBoundariesAreExact() {
       CircuitBreaker b = tenSeconds();
       long k = (Math.floorDiv(ticker.now(), 1_000_000_000L) + 1) * 1_000_000_000L;
@@ -256,9 +290,8 @@ class SlidingWindowTest {
     }
 
     @Test
-    void fullBucketsKeepASampleAndTheirSumDoesNotOverflow() {
-      // More calls per bucket than a bucket counts (2^20): every bucket saturates, and the ten
-      // together hold about 10.5 million calls, more than one packed counter can hold.
+    void bucketsDoNotSaturateAndTheirSumDoesNotOverflow() {
+      // More calls per bucket than a 21-bit counter holds, and 11 million in the window.
       CircuitBreaker b = tenSeconds();
       int perBucket = 1_100_000;
       long k = (Math.floorDiv(ticker.now(), 1_000_000_000L) + 1) * 1_000_000_000L;
@@ -275,8 +308,9 @@ class SlidingWindowTest {
         assertThat(b.state()).isEqualTo(CLOSED);
       }
       WindowMetrics m = b.metrics();
-      assertThat(m.calls()).isEqualTo(10 * ((1 << 20) - 1024)); // each bucket's first calls
-      assertThat(m.failureRate()).isBetween(9.9, 10.1);
+      assertThat(m.calls()).isEqualTo(10 * perBucket);
+      assertThat(m.failedCalls()).isEqualTo(perBucket);
+      assertThat(m.failureRate()).isEqualTo(10.0);
       record(b, 0, 1);
       assertThat(b.state()).isEqualTo(CLOSED);
     }
