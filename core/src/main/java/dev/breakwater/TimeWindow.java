@@ -57,7 +57,7 @@ final class TimeWindow extends SlidingWindow {
    * generation and time range; may lag (then records take the slow path and move it forward).
    */
   @SuppressWarnings("unused") // accessed through LATEST
-  private volatile Bucket latest = new Bucket(-1, Long.MIN_VALUE, Long.MIN_VALUE);
+  private volatile Bucket latest = new Bucket(-1, Long.MIN_VALUE);
 
   TimeWindow(CircuitBreakerConfig c) {
     super(c);
@@ -90,8 +90,10 @@ final class TimeWindow extends SlidingWindow {
     }
 
     final int generation;
-    final long epoch;
-    /** The ticker value at which the epoch begins: {@code epoch * bucketNanos}. */
+    /**
+     * The ticker value at which the bucket's epoch begins, {@code epoch * bucketNanos}: it names
+     * the epoch (compared by subtraction, so a ticker that wraps is fine).
+     */
     final long start;
     @SuppressWarnings("unused") // accessed through CALLS
     private volatile long calls;
@@ -100,9 +102,8 @@ final class TimeWindow extends SlidingWindow {
     @SuppressWarnings("unused") // accessed through SLOW
     private volatile long slow;
 
-    Bucket(int generation, long epoch, long start) {
+    Bucket(int generation, long start) {
       this.generation = generation;
-      this.epoch = epoch;
       this.start = start;
     }
 
@@ -135,6 +136,11 @@ final class TimeWindow extends SlidingWindow {
     return Math.floorDiv(now, bucketNanos);
   }
 
+  /** The ticker value at which the bucket holding {@code now} begins. */
+  long bucketStart(long now) {
+    return epoch(now) * bucketNanos;
+  }
+
   @Override
   boolean record(int generation, int outcome, long now) {
     // Fast path: the latest bucket is this generation's and covers now. It was in its slot when
@@ -159,7 +165,7 @@ final class TimeWindow extends SlidingWindow {
     if (outcome == WindowTotals.PRESENT && bucketCalls > minimumCalls) {
       return false;
     }
-    return verdict(generation, b.epoch);
+    return verdict(generation, b.start);
   }
 
   /**
@@ -168,20 +174,21 @@ final class TimeWindow extends SlidingWindow {
    */
   private Bucket bucket(int generation, long now) {
     long e = epoch(now);
+    long start = e * bucketNanos;
     int slot = (int) Math.floorMod(e, (long) BUCKETS);
     Bucket b;
     for (;;) {
       b = (Bucket) SLOTS.getAcquire(slots, slot);
-      if (b != null && b.generation == generation && b.epoch == e) {
+      if (b != null && b.generation == generation && b.start == start) {
         break;
       }
       if (b != null && (isNewer(b.generation, generation)
-          || (b.generation == generation && b.epoch > e))) {
+          || (b.generation == generation && b.start - start > 0))) {
         return null; // late: the slot already belongs to a newer generation or epoch
       }
       // An older bucket: replace it. Exactly one recorder wins the CAS; losers re-read and, if the
       // winner's bucket is theirs, add to it.
-      Bucket fresh = new Bucket(generation, e, e * bucketNanos);
+      Bucket fresh = new Bucket(generation, start);
       if (SLOTS.compareAndSet(slots, slot, b, fresh)) {
         b = fresh;
         break;
@@ -191,23 +198,23 @@ final class TimeWindow extends SlidingWindow {
     // A plain release store is enough: the hint is re-validated by every reader.
     Bucket l = (Bucket) LATEST.getAcquire(this);
     if (l != b && (isNewer(b.generation, l.generation) || l.generation < 0
-        || (b.generation == l.generation && b.epoch > l.epoch))) {
+        || (b.generation == l.generation && b.start - l.start > 0))) {
       LATEST.setRelease(this, b);
     }
     return b;
   }
 
   /**
-   * Whether the buckets of {@code generation} whose epoch is in {@code (e - BUCKETS, e]} call for
-   * opening.
+   * Whether the buckets of {@code generation} that are in the window ending with the bucket that
+   * begins at {@code start} (it and the nine before) call for opening.
    */
-  private boolean verdict(int generation, long e) {
+  private boolean verdict(int generation, long start) {
     long calls = 0;
     long failed = 0;
     long slow = 0;
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
-      if (b != null && b.generation == generation && b.epoch > e - BUCKETS && b.epoch <= e) {
+      if (b != null && b.generation == generation && inWindow(b, start)) {
         failed += b.failed(); // failed and slow before calls: see Bucket
         slow += b.slow();
         calls += b.calls();
@@ -216,14 +223,20 @@ final class TimeWindow extends SlidingWindow {
     return WindowTotals.exceeds(calls, failed, slow, minimumCalls, failurePercent, slowPercent);
   }
 
+  /** Whether {@code b} is one of the ten buckets ending with the one that begins at {@code start}. */
+  private boolean inWindow(Bucket b, long start) {
+    long age = start - b.start;
+    return age >= 0 && age < BUCKETS * bucketNanos;
+  }
+
   /** Like {@link #verdict}, but the counts themselves. */
-  private WindowMetrics snapshot(int generation, long e) {
+  private WindowMetrics snapshot(int generation, long start) {
     long calls = 0;
     long failed = 0;
     long slow = 0;
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
-      if (b != null && b.generation == generation && b.epoch > e - BUCKETS && b.epoch <= e) {
+      if (b != null && b.generation == generation && inWindow(b, start)) {
         failed += b.failed(); // failed and slow before calls: see Bucket
         slow += b.slow();
         calls += b.calls();
@@ -240,7 +253,7 @@ final class TimeWindow extends SlidingWindow {
   @Override
   WindowMetrics metrics(int closedGeneration, long now) {
     if (closedGeneration >= 0) {
-      return snapshot(closedGeneration, epoch(now));
+      return snapshot(closedGeneration, bucketStart(now));
     }
     // the generation of the newest bucket is the window's current generation
     int generation = -1;
@@ -248,13 +261,13 @@ final class TimeWindow extends SlidingWindow {
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
       if (b != null && (generation < 0 || isNewer(b.generation, generation)
-          || (b.generation == generation && b.epoch > newest))) {
+          || (b.generation == generation && b.start - newest > 0))) {
         generation = b.generation;
-        newest = b.epoch;
+        newest = b.start;
       }
     }
     return generation < 0 ? new WindowMetrics(SlidingWindowType.TIME_BASED, 0, 0, 0, minimumCalls)
-        : snapshot(generation, epoch(now));
+        : snapshot(generation, bucketStart(now));
   }
 
   @Override
