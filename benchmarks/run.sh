@@ -2,7 +2,7 @@
 # Builds Breakwater and its benchmarks, runs the benchmark suite, the JOL footprint probe, the
 # report generator and the target checker. Needs only a JDK (17+); Maven comes from ../mvnw.
 #
-#   benchmarks/run.sh            full suite (~9 min on 2 cores), regenerates results/
+#   benchmarks/run.sh            full suite (~14 min on 2 cores), regenerates results/
 #   benchmarks/run.sh --quick    Breakwater + baseline + nanoTime floor, short iterations, one
 #                                fork (~1 min), into benchmarks/target/quick/, lenient check
 #   options: --no-build (reuse benchmarks/target/benchmarks.jar), --out DIR (results folder)
@@ -60,13 +60,17 @@ if [ "$quick" = 1 ]; then
   "$java" -jar "$jar" "${jmh[@]}" -p impl=breakwater -rff "$out/jmh-rejections.json" \
     -o "$out/jmh-rejections.log" \
     '^dev\.breakwater\.bench\.(OpenBenchmark|HalfOpenBenchmark|ScalingBenchmark\.open.*)'
-  results=("$out/jmh-closed.json" "$out/jmh-rejections.json")
-  footprint_impls=(breakwater)
+  echo "== JMH (quick): failure-rate windows, one thread — none + breakwater count/time"
+  "$java" -jar "$jar" "${jmh[@]}" -p impl=none,breakwater-count,breakwater-time \
+    -rff "$out/jmh-windows.json" -o "$out/jmh-windows.log" \
+    '^dev\.breakwater\.bench\.WindowBenchmark\.(callSuccess|manualFail10)$'
+  results=("$out/jmh-closed.json" "$out/jmh-rejections.json" "$out/jmh-windows.json")
+  footprint_impls=(breakwater breakwater-count breakwater-time)
 else
   echo "== JMH (full): every case, every implementation, 1/2/4 threads, -prof gc"
   "$java" -jar "$jar" -f 1 -wi 3 -w 500ms -i 8 -r 500ms -foe true -prof gc -rf json \
     -rff "$out/jmh.json" -o "$out/jmh.log" \
-    '^dev\.breakwater\.bench\.(ClosedBenchmark|OpenBenchmark|HalfOpenBenchmark|FloorBenchmark|ScalingBenchmark)\.'
+    '^dev\.breakwater\.bench\.(ClosedBenchmark|OpenBenchmark|HalfOpenBenchmark|FloorBenchmark|ScalingBenchmark|WindowBenchmark)\.'
   results=("$out/jmh.json")
   footprint_impls=()
 fi

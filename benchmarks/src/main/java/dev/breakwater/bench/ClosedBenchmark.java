@@ -47,7 +47,7 @@ public class ClosedBenchmark {
   @State(Scope.Benchmark)
   public static class Closed {
     /** The implementation under test; see {@link Subject}. */
-    @Param({"none", "breakwater", "breakwater-window", "resilience4j", "resilience4j-lockfree",
+    @Param({"none", "breakwater", "resilience4j", "resilience4j-lockfree",
         "failsafe", "synchronized"})
     public String impl;
 

@@ -82,9 +82,6 @@ public final class FootprintProbe {
     Map<String, Function<String, Object>> f = new LinkedHashMap<>();
     CircuitBreakerConfig bw = CircuitBreakerConfig.defaults();
     f.put("breakwater", name -> dev.breakwater.CircuitBreaker.of(name, bw));
-    CircuitBreakerConfig bwWindow = CircuitBreakerConfig.builder()
-        .slidingWindow(dev.breakwater.SlidingWindowType.COUNT_BASED, Subject.WINDOW_CALLS).build();
-    f.put("breakwater-window", name -> dev.breakwater.CircuitBreaker.of(name, bwWindow));
     io.github.resilience4j.circuitbreaker.CircuitBreakerConfig r4j =
         io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
     f.put("resilience4j", name -> io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, r4j));
@@ -102,7 +99,74 @@ public final class FootprintProbe {
     long timeout = Duration.ofSeconds(60).toNanos();
     f.put("synchronized",
         name -> new SynchronizedCircuitBreaker(5, 2, 3, timeout, System::nanoTime));
+
+    // Failure-rate windows, measured after use (see populate): 50% of 100 calls or 10 s.
+    CircuitBreakerConfig bwCount = Subject.windowConfig(false);
+    f.put("breakwater-count", name -> populate(dev.breakwater.CircuitBreaker.of(name, bwCount)));
+    // a shared manual clock, so that every one of the 10 buckets holds calls
+    CircuitBreakerConfig bwTime = Subject.windowConfig(true).toBuilder()
+        .ticker(WINDOW_CLOCK::get).build();
+    f.put("breakwater-time", name -> populate(dev.breakwater.CircuitBreaker.of(name, bwTime)));
+    for (boolean time : new boolean[] {false, true}) {
+      String kind = time ? "-time" : "-count";
+      io.github.resilience4j.circuitbreaker.CircuitBreakerConfig sync =
+          Subject.resilience4jWindowConfig(time, SlidingWindowSynchronizationStrategy.SYNCHRONIZED);
+      f.put("resilience4j" + kind, name -> populate(
+          io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, sync)));
+      io.github.resilience4j.circuitbreaker.CircuitBreakerConfig lockFree =
+          Subject.resilience4jWindowConfig(time, SlidingWindowSynchronizationStrategy.LOCK_FREE);
+      f.put("resilience4j-lockfree" + kind, name -> populate(
+          io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, lockFree)));
+      dev.failsafe.CircuitBreakerConfig<Object> fsWindow =
+          Subject.failsafeWindowBuilder(time).build().getConfig();
+      f.put("failsafe" + kind, name -> populate(dev.failsafe.CircuitBreaker.builder(fsWindow).build()));
+    }
     return f;
+  }
+
+  /** The manual clock of {@code breakwater-time}'s breakers. */
+  static final java.util.concurrent.atomic.AtomicLong WINDOW_CLOCK =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Records {@value Subject#WINDOW_CALLS} outcomes (10% failures, so nothing trips), so a window
+   * that allocates as it fills is measured full. Breakwater's time window gets 10 calls in each
+   * of its 10 buckets (the clock moves one bucket between them): every bucket object exists. The
+   * peers' time windows see real time (100 calls within one second); Resilience4j's
+   * SYNCHRONIZED time window allocates all its buckets up front anyway.
+   */
+  static Object populate(Object breaker) {
+    for (int i = 0; i < Subject.WINDOW_CALLS; i++) {
+      boolean fail = i % 10 == 9;
+      if (breaker instanceof dev.breakwater.CircuitBreaker) {
+        dev.breakwater.CircuitBreaker b = (dev.breakwater.CircuitBreaker) breaker;
+        if (fail) {
+          b.onFailure(b.tryAcquire());
+          WINDOW_CLOCK.addAndGet(Subject.WINDOW_TIME.toNanos() / 10);
+        } else {
+          b.onSuccess(b.tryAcquire());
+        }
+      } else if (breaker instanceof io.github.resilience4j.circuitbreaker.CircuitBreaker) {
+        io.github.resilience4j.circuitbreaker.CircuitBreaker b =
+            (io.github.resilience4j.circuitbreaker.CircuitBreaker) breaker;
+        b.acquirePermission();
+        if (fail) {
+          b.onError(0, java.util.concurrent.TimeUnit.NANOSECONDS, Subject.FAILURE);
+        } else {
+          b.onSuccess(0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+      } else {
+        @SuppressWarnings("unchecked")
+        dev.failsafe.CircuitBreaker<Object> b = (dev.failsafe.CircuitBreaker<Object>) breaker;
+        b.acquirePermit();
+        if (fail) {
+          b.recordFailure();
+        } else {
+          b.recordSuccess();
+        }
+      }
+    }
+    return breaker;
   }
 
   static ObjectNode measure(ObjectMapper json, String impl, Function<String, Object> factory)

@@ -24,8 +24,13 @@ import java.util.logging.Logger;
  *   <li>{@code none}: no breaker; the operation alone (CLOSED cases only).
  *   <li>{@code breakwater}: the real {@code breakwater-core} {@link dev.breakwater.CircuitBreaker},
  *       default config (consecutive failures).
- *   <li>{@code breakwater-window}: the same with {@code slidingWindow(COUNT_BASED, 100)}, a
- *       failure-rate window like Resilience4j's default (50% of the last 100 calls).
+ *   <li>Failure-rate windows ({@link WindowBenchmark}, CLOSED only), all "50% failures, at least
+ *       20 calls", with windows of 100 calls or 10 seconds: {@code breakwater-count},
+ *       {@code breakwater-time}, {@code resilience4j-count}, {@code resilience4j-time},
+ *       {@code resilience4j-lockfree-count}, {@code resilience4j-lockfree-time} (Resilience4j
+ *       with {@code slidingWindow(100 or 10, 20, type)}), {@code failsafe-count} (Failsafe's
+ *       "m of n": 50 failures of the last 100 executions) and {@code failsafe-time} (Failsafe's
+ *       {@code withFailureRateThreshold(50, 20, 10 s)}).
  *   <li>{@code resilience4j}: Resilience4j 2.4.0 with its default config (COUNT_BASED window of
  *       100, SYNCHRONIZED window strategy).
  *   <li>{@code resilience4j-lockfree}: the same with
@@ -73,8 +78,14 @@ public abstract class Subject {
   /** How far the HALF_OPEN benchmarks move their ticker: past {@link #LONG_OPEN} and its rounding. */
   static final long PAST_OPEN_TIMEOUT_NANOS = LONG_OPEN.plusSeconds(1).toNanos();
   static final int FAILURE_THRESHOLD = 5;
-  /** The count-based window of {@code breakwater-window}, Resilience4j's default size. */
+  /** Count-based windows: Resilience4j's default size. */
   static final int WINDOW_CALLS = 100;
+  /** Time-based windows. */
+  static final Duration WINDOW_TIME = Duration.ofSeconds(10);
+  /** Failure rate, percent, of every window subject. */
+  static final int WINDOW_RATE = 50;
+  /** Minimum calls before a window subject may open. */
+  static final int WINDOW_MIN_CALLS = 20;
   /** Above {@link #PROBE_PERIOD}: a HALF_OPEN period never closes by itself. */
   static final int PROBE_SUCCESS_THRESHOLD = 1023;
 
@@ -133,10 +144,20 @@ public abstract class Subject {
         s = new None();
         break;
       case "breakwater":
-        s = new Breakwater(mode, false);
+        s = new Breakwater(mode);
         break;
-      case "breakwater-window":
-        s = new Breakwater(mode, true);
+      case "breakwater-count":
+      case "breakwater-time":
+      case "resilience4j-count":
+      case "resilience4j-time":
+      case "resilience4j-lockfree-count":
+      case "resilience4j-lockfree-time":
+      case "failsafe-count":
+      case "failsafe-time":
+        if (mode != Mode.CLOSED) {
+          throw new IllegalArgumentException(impl + " is measured in CLOSED only, not " + mode);
+        }
+        s = windowed(impl);
         break;
       case "resilience4j":
         s = new Resilience4j(mode, SlidingWindowSynchronizationStrategy.SYNCHRONIZED, true);
@@ -158,6 +179,78 @@ public abstract class Subject {
     }
     s.verify(mode);
     return s;
+  }
+
+  /**
+   * A CLOSED breaker that trips on a failure rate (see the class comment for the names).
+   *
+   * @param impl a window implementation's name
+   * @return the subject
+   */
+  static Subject windowed(String impl) {
+    boolean time = impl.endsWith("-time");
+    if (impl.startsWith("breakwater")) {
+      return new Breakwater(windowConfig(time));
+    }
+    if (impl.startsWith("resilience4j")) {
+      return new Resilience4j(resilience4jWindowConfig(time,
+          impl.contains("lockfree") ? SlidingWindowSynchronizationStrategy.LOCK_FREE
+              : SlidingWindowSynchronizationStrategy.SYNCHRONIZED));
+    }
+    return new FailsafeSubject(failsafeWindowBuilder(time));
+  }
+
+  /**
+   * Breakwater's failure-rate configuration: 50% of the last 100 calls or 10 seconds, at least 20.
+   *
+   * @param time time-based rather than count-based
+   * @return the config
+   */
+  static CircuitBreakerConfig windowConfig(boolean time) {
+    CircuitBreakerConfig.Builder b = CircuitBreakerConfig.builder();
+    if (time) {
+      b.slidingWindow(SlidingWindowType.TIME_BASED, WINDOW_TIME);
+    } else {
+      b.slidingWindow(SlidingWindowType.COUNT_BASED, WINDOW_CALLS);
+    }
+    return b.failureRateThreshold(WINDOW_RATE).minimumNumberOfCalls(WINDOW_MIN_CALLS).build();
+  }
+
+  /**
+   * Resilience4j's equivalent of {@link #windowConfig}.
+   *
+   * @param time time-based rather than count-based
+   * @param strategy its window synchronisation strategy
+   * @return the config
+   */
+  static io.github.resilience4j.circuitbreaker.CircuitBreakerConfig resilience4jWindowConfig(
+      boolean time, SlidingWindowSynchronizationStrategy strategy) {
+    io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType type = time
+        ? io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType.TIME_BASED
+        : io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType.COUNT_BASED;
+    return io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+        .slidingWindow(time ? (int) WINDOW_TIME.toSeconds() : WINDOW_CALLS, WINDOW_MIN_CALLS, type)
+        .failureRateThreshold(WINDOW_RATE)
+        .slidingWindowSynchronizationStrategy(strategy)
+        .build();
+  }
+
+  /**
+   * Failsafe's equivalent of {@link #windowConfig}: "50 of the last 100 executions" (its count
+   * form has no separate minimum: it decides once 100 executions were seen), or a 50% rate over
+   * 10 seconds once 20 executions were seen.
+   *
+   * @param time time-based rather than count-based
+   * @return the builder
+   */
+  static dev.failsafe.CircuitBreakerBuilder<Object> failsafeWindowBuilder(boolean time) {
+    dev.failsafe.CircuitBreakerBuilder<Object> b = dev.failsafe.CircuitBreaker.builder();
+    if (time) {
+      b.withFailureRateThreshold(WINDOW_RATE, WINDOW_MIN_CALLS, WINDOW_TIME);
+    } else {
+      b.withFailureThreshold(WINDOW_CALLS * WINDOW_RATE / 100, WINDOW_CALLS);
+    }
+    return b.withDelay(Duration.ofSeconds(60));
   }
 
   /** Fails fast if the set-up did not produce the state a benchmark claims to measure. */
@@ -239,16 +332,19 @@ public abstract class Subject {
     final dev.breakwater.CircuitBreaker cb;
     final OffsetTicker ticker = new OffsetTicker();
 
-    Breakwater(Mode mode, boolean window) {
+    /** A CLOSED breaker with {@code config}. */
+    Breakwater(CircuitBreakerConfig config) {
+      BREAKWATER_JUL.setLevel(Level.OFF);
+      cb = dev.breakwater.CircuitBreaker.of("bench", config);
+    }
+
+    Breakwater(Mode mode) {
       BREAKWATER_JUL.setLevel(Level.OFF);
       CircuitBreakerConfig.Builder b = CircuitBreakerConfig.builder();
-      if (window) {
-        b.slidingWindow(SlidingWindowType.COUNT_BASED, WINDOW_CALLS);
-      }
       CircuitBreakerConfig config;
       switch (mode) {
         case CLOSED:
-          config = window ? b.build() : CircuitBreakerConfig.defaults();
+          config = CircuitBreakerConfig.defaults();
           break;
         case OPEN:
           config = b.failureThreshold(1).openTimeout(LONG_OPEN).build();
@@ -277,12 +373,9 @@ public abstract class Subject {
       }
     }
 
-    /** CLOSED to OPEN by failures (a window needs its minimum number of calls first). */
+    /** CLOSED to OPEN by failures. */
     private void trip() {
-      for (int i = 0; i < 10 * WINDOW_CALLS; i++) {
-        if (cb.state() != dev.breakwater.CircuitBreaker.State.CLOSED) {
-          return;
-        }
+      while (cb.state() == dev.breakwater.CircuitBreaker.State.CLOSED) {
         cb.onFailure(cb.tryAcquire());
       }
     }
@@ -332,6 +425,11 @@ public abstract class Subject {
    */
   static final class Resilience4j extends Subject {
     final io.github.resilience4j.circuitbreaker.CircuitBreaker cb;
+
+    /** A CLOSED breaker with {@code config}. */
+    Resilience4j(io.github.resilience4j.circuitbreaker.CircuitBreakerConfig config) {
+      cb = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench", config);
+    }
 
     Resilience4j(Mode mode, SlidingWindowSynchronizationStrategy strategy, boolean stackTraces) {
       io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.Builder b =
@@ -406,6 +504,12 @@ public abstract class Subject {
   static final class FailsafeSubject extends Subject {
     final dev.failsafe.CircuitBreaker<Object> cb;
     final FailsafeExecutor<Object> executor;
+
+    /** A CLOSED breaker from {@code builder}. */
+    FailsafeSubject(dev.failsafe.CircuitBreakerBuilder<Object> builder) {
+      cb = builder.build();
+      executor = Failsafe.with(List.of(cb));
+    }
 
     FailsafeSubject(Mode mode) {
       dev.failsafe.CircuitBreakerBuilder<Object> b = dev.failsafe.CircuitBreaker.builder()
