@@ -12,14 +12,17 @@ import java.lang.invoke.VarHandle;
  * into slot {@code ticket % size} ({@code getAndSet}) and learns the outcome it evicted, then adds
  * {@code (inserted - evicted)} to {@code totals} with one {@code getAndAdd}. If the slot already
  * holds an identical outcome, the swap would change nothing: the recorder leaves it and writes
- * nothing (the steady state of a healthy dependency costs one atomic increment).
+ * nothing. A plain success recorded while the window is full of plain successes takes no ticket
+ * at all: the steady state of a healthy dependency is one volatile read, no shared write.
  *
  * <h2>What is exact and what is approximate</h2>
  * <ul>
  *   <li>Exact: every outcome enters a slot by exactly one atomic swap and leaves it by exactly one
  *       (the swap of the recorder that evicts it), and both are added to {@code totals} exactly
  *       once. So no outcome is lost or counted twice within a generation, and when no record is
- *       in progress {@code totals} equals the slots' contents.
+ *       in progress {@code totals} equals the slots' contents. (A plain success recorded into a
+ *       full window of plain successes is not written: inserting it and evicting the oldest is
+ *       the identity on the window's contents.)
  *   <li>Approximate, while records are in progress: a recorder's swap and its {@code getAndAdd}
  *       are two steps, so {@code totals} may lag the slots by the outcomes of recorders caught
  *       between them (at most one per concurrently recording thread). The lag can only hide the
@@ -44,12 +47,15 @@ final class CountWindow extends SlidingWindow {
   }
 
   final int size;
+  /** The totals of a full window of plain successes. */
+  private final long fullOfSuccesses;
   @SuppressWarnings("unused") // accessed through CURRENT
   private volatile Period current;
 
   CountWindow(CircuitBreakerConfig c) {
     super(c);
     this.size = c.slidingWindowSize();
+    this.fullOfSuccesses = size * WindowTotals.of(WindowTotals.PRESENT);
     this.current = new Period(0, size);
   }
 
@@ -83,6 +89,11 @@ final class CountWindow extends SlidingWindow {
     long totals() {
       return (long) TOTALS.getVolatile(this);
     }
+
+    /** Tickets taken so far; for tests in this package. */
+    long cursor() {
+      return (long) CURSOR.getVolatile(this);
+    }
   }
 
   @Override
@@ -90,6 +101,14 @@ final class CountWindow extends SlidingWindow {
     Period p = period(generation);
     if (p == null) {
       return false; // a newer generation's window is already in place: this outcome is stale
+    }
+    // Healthy steady state: the window is full and holds only plain successes. Inserting one more
+    // and evicting the oldest (a success too) leaves it exactly as it is, so write nothing: the
+    // record linearizes at this read, before any record still between its swap and its add.
+    // This keeps the common path read-only, so threads on a healthy breaker share its cache
+    // lines instead of bouncing them.
+    if (outcome == WindowTotals.PRESENT && p.totals() == fullOfSuccesses) {
+      return false;
     }
     long ticket = (long) Period.CURSOR.getAndAdd(p, 1L);
     int slot = (int) (ticket % size);

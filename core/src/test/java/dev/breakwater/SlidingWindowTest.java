@@ -186,6 +186,29 @@ class SlidingWindowTest {
     }
 
     @Test
+    void aHealthyFullWindowIsNotWritten() {
+      CircuitBreaker b = hundred();
+      record(b, 100, 0);
+      CountWindow w = (CountWindow) b.slidingWindow();
+      long tickets = w.current().cursor();
+      record(b, 1000, 0);
+      assertThat(w.current().cursor()).isEqualTo(tickets); // read-only: no ticket taken
+      assertThat(b.metrics().calls()).isEqualTo(100);
+    }
+
+    @Test
+    void skippedSuccessesDoNotKeepAFailureInTheWindowLonger() {
+      CircuitBreaker b = hundred();
+      record(b, 100, 0); // full of successes: further successes are skipped
+      record(b, 0, 1); // the failure takes a ticket and evicts one success
+      record(b, 99, 0); // the window is no longer uniform: every success takes a ticket
+      assertThat(b.metrics().failedCalls()).isEqualTo(1); // the failure is one of the last 100
+      record(b, 1, 0);
+      assertThat(b.metrics().failedCalls()).isZero(); // and the 101st call after it evicts it
+      assertThat(b.metrics().calls()).isEqualTo(100);
+    }
+
+    @Test
     void recordsWithoutReadingTheClock() {
       CircuitBreaker b = hundred();
       record(b, 50, 5);
