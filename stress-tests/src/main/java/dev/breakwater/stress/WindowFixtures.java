@@ -31,8 +31,6 @@ public final class WindowFixtures {
   public static final Duration SLOW_THRESHOLD = Duration.ofMillis(1);
   /** A call duration above {@link #SLOW_THRESHOLD}. */
   public static final long SLOW_NANOS = Duration.ofMillis(2).toNanos();
-  /** A call duration below {@link #SLOW_THRESHOLD}. */
-  public static final long FAST_NANOS = Duration.ofMillis(0).toNanos();
 
   static {
     Fixtures.silenceBreakerLog();
