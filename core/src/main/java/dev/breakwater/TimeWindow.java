@@ -266,8 +266,10 @@ final class TimeWindow extends SlidingWindow {
         newest = b.start;
       }
     }
+    // Frozen: the window as it stood at its newest bucket, however much time has passed since
+    // (OPEN lasts longer than a window, typically).
     return generation < 0 ? new WindowMetrics(SlidingWindowType.TIME_BASED, 0, 0, 0, minimumCalls)
-        : snapshot(generation, bucketStart(now));
+        : snapshot(generation, newest);
   }
 
   @Override

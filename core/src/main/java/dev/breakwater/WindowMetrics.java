@@ -6,9 +6,11 @@ package dev.breakwater;
  *
  * <p>The three counts are read together from one atomic word (count-based windows) or summed
  * over the buckets (time-based windows); see {@code core/DESIGN.md} for what is exact. While the
- * breaker is OPEN or HALF_OPEN, the snapshot shows the window of the CLOSED period that opened it
- * (frozen); once it is CLOSED again, or after {@link CircuitBreaker#reset()}, it shows the new
- * period's window, which starts empty.
+ * breaker is OPEN or HALF_OPEN, the snapshot shows the window of the CLOSED period that opened it,
+ * frozen as it stood at its last recorded call (a time window does not age while the breaker is
+ * open; outcomes of calls that were still in flight when it opened may still arrive in it); once
+ * it is CLOSED again, or after {@link CircuitBreaker#reset()}, it shows the new period's window,
+ * which starts empty.
  */
 public final class WindowMetrics {
   private final SlidingWindowType type;

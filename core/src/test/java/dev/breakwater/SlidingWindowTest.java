@@ -377,6 +377,17 @@ class SlidingWindowTest {
     }
 
     @Test
+    void metricsStayFrozenWhileOpenHoweverLongItLasts() {
+      CircuitBreaker b = tenSeconds();
+      record(b, 5, 5);
+      assertThat(b.state()).isEqualTo(OPEN);
+      ticker.advance(Duration.ofSeconds(45)); // far longer than the window, shorter than OPEN
+      assertThat(b.state()).isEqualTo(OPEN);
+      assertThat(b.metrics().calls()).isEqualTo(10);
+      assertThat(b.metrics().failedCalls()).isEqualTo(5);
+    }
+
+    @Test
     void metricsAreEmptyRightAfterAReset() {
       CircuitBreaker b = tenSeconds();
       record(b, 8, 4);
