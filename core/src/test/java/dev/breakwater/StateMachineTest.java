@@ -427,6 +427,46 @@ class StateMachineTest {
       assertThat(b.state()).isEqualTo(HALF_OPEN);
     }
 
+    /**
+     * DESIGN.md, "Time": HALF_OPEN entry is stamped modulo 2^20 units, so a period whose only
+     * slot hangs and that sees no caller for exactly a whole lap of stamps looks just entered.
+     * The documented bound: at most one more timeout before a caller declares the probe hung.
+     */
+    @Test
+    void anIdleHungPeriodOfAWholeStampLapCostsAtMostOneMoreTimeout() {
+      CircuitBreaker b = breaker(CircuitBreakerConfig.builder().failureThreshold(1)
+          .halfOpenMaxCalls(1).openTimeout(TIMEOUT));
+      fail(b, 1);
+      ticker.advance(PAST);
+      assertThat(b.tryAcquire()).isNotEqualTo(REJECTED); // HALF_OPEN; this probe hangs
+      long lap = (1L << 20) << b.config().sinceShift;
+      ticker.advance(Duration.ofNanos(lap)); // about 12 hours later: the stamp has wrapped
+      assertThat(b.tryAcquire()).isEqualTo(REJECTED);
+      assertThat(b.state()).isEqualTo(HALF_OPEN); // the blind spot
+      ticker.advance(TIMEOUT.plusSeconds(1));
+      assertThat(b.tryAcquire()).isEqualTo(REJECTED); // this caller declares it hung
+      assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    /**
+     * DESIGN.md, "Time": an OPEN deadline is kept modulo 2^40 units, so a breaker left OPEN
+     * with no caller for exactly a whole lap sees its deadline as still ahead. The documented
+     * bound: at most one more timeout of rejection, then the probe goes.
+     */
+    @Test
+    void anOpenBreakerIdleForAWholeDeadlineLapCostsAtMostOneMoreTimeout() {
+      CircuitBreaker b = breaker(CircuitBreakerConfig.builder().failureThreshold(1)
+          .openTimeout(TIMEOUT));
+      fail(b, 1);
+      long lap = (1L << 40) << b.config().deadlineShift;
+      ticker.advance(Duration.ofNanos(lap)); // about 52 days later: the deadline has wrapped
+      assertThat(b.tryAcquire()).isEqualTo(REJECTED);
+      assertThat(b.state()).isEqualTo(OPEN); // the blind spot
+      ticker.advance(PAST.plusSeconds(1));
+      assertThat(b.tryAcquire()).isNotEqualTo(REJECTED); // the probe goes
+      assertThat(b.state()).isEqualTo(HALF_OPEN);
+    }
+
     @Test
     void aHungProbeIsNotDeclaredWhileAnotherSlotIsFree() {
       CircuitBreaker b = halfOpened();
