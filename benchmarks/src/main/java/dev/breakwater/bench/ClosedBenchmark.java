@@ -101,14 +101,21 @@ public class ClosedBenchmark {
    */
   @Benchmark
   public Object manualFailEveryN(Closed s, Cadence t, Counters c) {
-    Subject b = s.subject;
+    return failEveryN(s.subject, s.op, t, c);
+  }
+
+  /**
+   * The manual path with one failure every {@value #FAIL_EVERY} calls, shared with
+   * {@link WindowBenchmark}.
+   */
+  static Object failEveryN(Subject b, Operation op, Cadence t, Counters c) {
     long p = b.acquire();
     if (p < 0) {
       c.rejected++;
       return null;
     }
     c.admitted++;
-    Object r = s.op.get();
+    Object r = op.get();
     if (--t.untilFailure == 0) {
       t.untilFailure = FAIL_EVERY;
       b.failure(p);

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code executeSupplier} / {@code FailsafeExecutor.get}), which is where Resilience4j and
  *       Failsafe time each call; Breakwater reads the clock once per call with a time window
  *       (the bucket of the outcome) and not at all with a count window.
- *   <li>{@code manualFail10*}: the manual permit API with every 10th outcome a failure (10%, far
+ *   <li>{@code manualFail10*}: the manual permit API with every 10th outcome a failure
+ *       ({@link ClosedBenchmark#FAIL_EVERY}: 10%, far
  *       below the 50% that trips), so the window's failure counts really move.
  * </ul>
  *
@@ -41,9 +42,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 6, time = 400, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class WindowBenchmark {
-
-  /** One failure per this many calls in the {@code manualFail10} methods. */
-  public static final int FAIL_EVERY = 10;
 
   /** The shared CLOSED breaker with a failure-rate window, and the operation it protects. */
   @State(Scope.Benchmark)
@@ -62,12 +60,6 @@ public class WindowBenchmark {
     public void setUp() {
       subject = Subject.create(impl, Subject.Mode.CLOSED);
     }
-  }
-
-  /** Per-thread countdown to the next failure. */
-  @State(Scope.Thread)
-  public static class Cadence {
-    int untilFailure = FAIL_EVERY;
   }
 
   /**
@@ -119,8 +111,8 @@ public class WindowBenchmark {
    */
   @Benchmark
   @Threads(1)
-  public Object manualFail10(Windowed s, Cadence t, Counters c) {
-    return failEveryN(s, t, c);
+  public Object manualFail10(Windowed s, ClosedBenchmark.Cadence t, Counters c) {
+    return ClosedBenchmark.failEveryN(s.subject, s.op, t, c);
   }
 
   /**
@@ -133,8 +125,8 @@ public class WindowBenchmark {
    */
   @Benchmark
   @Threads(2)
-  public Object manualFail10_t2(Windowed s, Cadence t, Counters c) {
-    return failEveryN(s, t, c);
+  public Object manualFail10_t2(Windowed s, ClosedBenchmark.Cadence t, Counters c) {
+    return ClosedBenchmark.failEveryN(s.subject, s.op, t, c);
   }
 
   /**
@@ -147,25 +139,7 @@ public class WindowBenchmark {
    */
   @Benchmark
   @Threads(4)
-  public Object manualFail10_t4(Windowed s, Cadence t, Counters c) {
-    return failEveryN(s, t, c);
-  }
-
-  private static Object failEveryN(Windowed s, Cadence t, Counters c) {
-    Subject b = s.subject;
-    long p = b.acquire();
-    if (p < 0) {
-      c.rejected++;
-      return null;
-    }
-    c.admitted++;
-    Object r = s.op.get();
-    if (--t.untilFailure == 0) {
-      t.untilFailure = FAIL_EVERY;
-      b.failure(p);
-    } else {
-      b.success(p);
-    }
-    return r;
+  public Object manualFail10_t4(Windowed s, ClosedBenchmark.Cadence t, Counters c) {
+    return ClosedBenchmark.failEveryN(s.subject, s.op, t, c);
   }
 }

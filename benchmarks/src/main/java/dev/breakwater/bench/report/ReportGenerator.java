@@ -597,59 +597,49 @@ public final class ReportGenerator {
   // -------------------------------------------------------------------------------- charts
 
   static void casesChart(JmhResults r, File file) throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(1400).height(650)
-        .title("Time per operation, one thread (ns/op, log scale; lower is better)")
+    List<String> labels = new ArrayList<>();
+    List<String> benches = new ArrayList<>();
+    for (Case c : CASES) {
+      labels.add(c.id());
+      benches.add(c.bench());
+    }
+    barChart(r, "Time per operation, one thread (ns/op, log scale; lower is better)", 1400, 650,
+        labels, benches, IMPLS, PALETTE, file);
+  }
+
+  static void windowsChart(JmhResults r, String[][] cases, File file) throws IOException {
+    List<String> labels = new ArrayList<>();
+    List<String> benches = new ArrayList<>();
+    for (String[] c : cases) {
+      labels.add(c[1].replace("`", ""));
+      benches.add(c[0]);
+    }
+    barChart(r, "Failure-rate windows, one thread (ns/op, log scale; lower is better)", 1200, 600,
+        labels, benches, WINDOW_IMPLS, WINDOW_PALETTE, file);
+  }
+
+  /** Grouped bars, one group per benchmark, one bar per implementation present; log scale. */
+  static void barChart(JmhResults r, String title, int width, int height, List<String> labels,
+      List<String> benches, Map<String, String> impls, Color[] palette, File file)
+      throws IOException {
+    CategoryChart chart = new CategoryChartBuilder().width(width).height(height).title(title)
         .xAxisTitle("case").yAxisTitle("ns/op").build();
     style(chart.getStyler());
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setYAxisMin(0.1); // bars start at 0 otherwise, which a log axis refuses
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    List<String> labels = new ArrayList<>();
-    for (Case c : CASES) {
-      labels.add(c.id());
-    }
     int color = 0;
-    for (String impl : IMPLS.keySet()) {
+    for (String impl : impls.keySet()) {
       List<Double> ys = new ArrayList<>();
       boolean any = false;
-      for (Case c : CASES) {
-        Optional<Row> row = r.find(c.bench(), impl, 1);
+      for (String bench : benches) {
+        Optional<Row> row = r.find(bench, impl, 1);
         ys.add(row.map(Row::score).orElse(Double.NaN));
         any |= row.isPresent();
       }
       if (any) {
-        chart.addSeries(plain(impl), labels, ys).setFillColor(PALETTE[color]);
-      }
-      color++;
-    }
-    BitmapEncoder.saveBitmap(chart, file.getPath(), BitmapEncoder.BitmapFormat.PNG);
-  }
-
-  static void windowsChart(JmhResults r, String[][] cases, File file) throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(1200).height(600)
-        .title("Failure-rate windows, one thread (ns/op, log scale; lower is better)")
-        .xAxisTitle("case").yAxisTitle("ns/op").build();
-    style(chart.getStyler());
-    chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setYAxisMin(0.1);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    List<String> labels = new ArrayList<>();
-    for (String[] c : cases) {
-      labels.add(c[1].replace("`", ""));
-    }
-    int color = 0;
-    for (String impl : WINDOW_IMPLS.keySet()) {
-      List<Double> ys = new ArrayList<>();
-      boolean any = false;
-      for (String[] c : cases) {
-        Optional<Row> row = r.find(c[0], impl, 1);
-        ys.add(row.map(Row::score).orElse(Double.NaN));
-        any |= row.isPresent();
-      }
-      if (any) {
-        chart.addSeries(plain(impl), labels, ys).setFillColor(WINDOW_PALETTE[color]);
+        chart.addSeries(plain(impl), labels, ys).setFillColor(palette[color]);
       }
       color++;
     }
