@@ -5,7 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.function.BiConsumer;
 
 /**
@@ -60,7 +62,13 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
     if (stage instanceof Future) {
       SOURCE.setVolatile(this, (Future<?>) stage);
     }
-    stage.whenComplete(this);
+    try {
+      stage.whenComplete(this);
+    } catch (Throwable brokenStage) {
+      // A stage that cannot even register a callback will never report: its call failed. Report
+      // it now (if nothing else has) so the permit is not held forever, and fail this future.
+      accept(null, brokenStage);
+    }
   }
 
   /** The operation's stage completed. */
@@ -106,6 +114,66 @@ final class AsyncCall<T> extends CompletableFuture<T> implements BiConsumer<T, T
     }
     breaker.onThrowable(permit, unwrap(failure), start);
     return super.completeExceptionally(failure);
+  }
+
+  /**
+   * Runs {@code supplier} on {@code executor} and completes this future with its result through
+   * {@link #complete} (or {@link #completeExceptionally}), so the outcome is reported like any
+   * other completion. ({@code CompletableFuture}'s own implementation completes the future
+   * internally, which would bypass the report.)
+   */
+  @Override
+  public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+    if (supplier == null || executor == null) {
+      throw new NullPointerException(supplier == null ? "supplier" : "executor");
+    }
+    executor.execute(() -> {
+      if (isDone()) {
+        return;
+      }
+      T value;
+      try {
+        value = supplier.get();
+      } catch (Throwable t) {
+        completeExceptionally(t);
+        return;
+      }
+      complete(value);
+    });
+    return this;
+  }
+
+  @Override
+  public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
+    return completeAsync(supplier, defaultExecutor());
+  }
+
+  /**
+   * Forces the value; if the call's outcome was not reported yet, it is reported first as this
+   * result (so the permit is never held by a future that is already complete).
+   */
+  @Override
+  public void obtrudeValue(T value) {
+    if (claim()) {
+      try {
+        breaker.onResult(permit, value, start);
+      } catch (Throwable classifierFailure) {
+        // the permit was released uncounted; the obtruded value stands, as asked
+      }
+    }
+    super.obtrudeValue(value);
+  }
+
+  /** Forces the failure; reports it first if the call's outcome was not reported yet. */
+  @Override
+  public void obtrudeException(Throwable failure) {
+    if (failure == null) {
+      throw new NullPointerException("failure");
+    }
+    if (claim()) {
+      breaker.onThrowable(permit, unwrap(failure), start);
+    }
+    super.obtrudeException(failure);
   }
 
   @Override

@@ -151,6 +151,11 @@ final class BreakerWord {
         | (sinceUnits & SINCE_MASK);
   }
 
+  /** The HALF_OPEN word {@code w} with its "since" field replaced. */
+  static long withSince(long w, long sinceUnits) {
+    return (w & ~SINCE_MASK) | (sinceUnits & SINCE_MASK);
+  }
+
   static long forcedOpen(int generation) {
     return header(FORCED_OPEN, generation);
   }

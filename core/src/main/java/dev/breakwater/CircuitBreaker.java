@@ -9,6 +9,7 @@ import static dev.breakwater.BreakerWord.SUCCESS_ONE;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -372,6 +373,29 @@ public final class CircuitBreaker {
   }
 
   /**
+   * How long until this breaker admits a probe, as of now: in OPEN, the time until the open
+   * timeout (with its backoff) has passed, rounded up to the deadline's resolution (at most
+   * max(1 &micro;s, 1/1000 of the wait) more than the exact time); {@link Duration#ZERO} once it has
+   * passed (the next call will be the probe) and in CLOSED and HALF_OPEN;
+   * {@code Duration.ofNanos(Long.MAX_VALUE)} in FORCED_OPEN (not until {@link #reset()}). The same
+   * value a rejection's {@link CallNotPermittedException#retryAfter()} carries. Reads the ticker
+   * in OPEN only.
+   *
+   * @return the remaining open time, never negative
+   */
+  public Duration remainingOpenTime() {
+    long w = word();
+    switch (BreakerWord.state(w)) {
+      case OPEN:
+        return Duration.ofNanos(openWait(w, config.ticker.read(), config));
+      case FORCED_OPEN:
+        return Duration.ofNanos(Long.MAX_VALUE);
+      default:
+        return Duration.ZERO;
+    }
+  }
+
+  /**
    * Consecutive failures counted in the current CLOSED period; 0 in the other states.
    *
    * @return the failure count
@@ -459,9 +483,12 @@ public final class CircuitBreaker {
   public void reset() {
     long w;
     // CAS loop: retried only when another thread changed the word, i.e. made progress.
+    long next;
     do {
       w = word();
-    } while (!cas(w, BreakerWord.closed(BreakerWord.nextGeneration(w), 0)));
+      next = BreakerWord.closed(BreakerWord.nextGeneration(w), 0);
+    } while (!cas(w, next));
+    leftClosed(w, next);
     announce(BreakerWord.state(w), CLOSED);
   }
 
@@ -472,12 +499,15 @@ public final class CircuitBreaker {
   public void forceOpen() {
     long w;
     // CAS loop: retried only when another thread changed the word, i.e. made progress.
+    long next;
     do {
       w = word();
       if (BreakerWord.state(w) == FORCED_OPEN) {
         return;
       }
-    } while (!cas(w, BreakerWord.forcedOpen(BreakerWord.nextGeneration(w))));
+      next = BreakerWord.forcedOpen(BreakerWord.nextGeneration(w));
+    } while (!cas(w, next));
+    leftClosed(w, next);
     announce(BreakerWord.state(w), FORCED_OPEN);
   }
 
@@ -556,6 +586,27 @@ public final class CircuitBreaker {
     return word();
   }
 
+  /** Whether the word is CLOSED in {@code generation}; asked by the window (see SlidingWindow). */
+  boolean isClosedIn(int generation) {
+    long w = word();
+    return BreakerWord.state(w) == CLOSED && BreakerWord.generation(w) == generation;
+  }
+
+  /** Whether the word's generation is {@code generation}; asked by the window. */
+  boolean isInGeneration(int generation) {
+    return BreakerWord.generation(word()) == generation;
+  }
+
+  /**
+   * Called by the thread whose CAS replaced {@code from} with {@code to}: if that left a CLOSED
+   * period of a window breaker, the window finishes it (see {@link SlidingWindow#finish}).
+   */
+  private void leftClosed(long from, long to) {
+    if (window != null && BreakerWord.state(from) == CLOSED) {
+      window.finish(this, BreakerWord.generation(from), BreakerWord.generation(to));
+    }
+  }
+
   private boolean cas(long expected, long next) {
     return WORD.compareAndSet(this, expected, next);
   }
@@ -576,13 +627,14 @@ public final class CircuitBreaker {
           return BreakerWord.generation(w);
         case OPEN: {
           long now = c.ticker.read();
-          long remaining = BreakerWord.remainingUnits(w, now, c.deadlineShift);
-          if (remaining > 0 && remaining <= c.maxRemainingUnits) {
-            return -1 - (remaining << c.deadlineShift);
+          long wait = openWait(w, now, c);
+          if (wait > 0) {
+            return -1 - wait;
           }
           // The deadline has passed (or the word is so old that its deadline wrapped). Exactly
           // one caller wins this CAS and becomes the first probe; losers re-read and compete for
-          // the remaining probe slots of the new HALF_OPEN word.
+          // the remaining probe slots of the new HALF_OPEN word. The "since" stamp is this
+          // admission's time: with one slot it is the time the slots filled.
           long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), BreakerWord.level(w),
               1, 0, BreakerWord.sinceUnits(now, c.sinceShift));
           if (cas(w, next)) {
@@ -592,10 +644,22 @@ public final class CircuitBreaker {
           break;
         }
         case HALF_OPEN: {
-          if (BreakerWord.inFlight(w) < c.halfOpenMaxCalls) {
+          int inFlight = BreakerWord.inFlight(w);
+          if (inFlight + 1 < c.halfOpenMaxCalls) {
             // Take a probe slot; a failed CAS means the word moved (slot taken or freed, or a
             // transition): re-decide on the new word so the limit is never exceeded.
             if (cas(w, w + IN_FLIGHT_ONE)) {
+              return BreakerWord.generation(w);
+            }
+            break;
+          }
+          if (inFlight + 1 == c.halfOpenMaxCalls) {
+            // Take the last slot and stamp the time the slots filled: while they stay full, this
+            // probe is the youngest in flight, so "full for longer than the open timeout" means
+            // "every probe in flight is older than the open timeout" (never a probe that is
+            // making progress). Same CAS argument as above.
+            long since = BreakerWord.sinceUnits(c.ticker.read(), c.sinceShift);
+            if (cas(w, BreakerWord.withSince(w + IN_FLIGHT_ONE, since))) {
               return BreakerWord.generation(w);
             }
             break;
@@ -604,11 +668,12 @@ public final class CircuitBreaker {
           if (BreakerWord.elapsedSinceUnits(w, now, c.sinceShift) < c.hungProbeUnits) {
             return -1; // all slots busy: retry after 0 ns
           }
-          // Every slot is held by probes older than the open timeout: they count as failed.
+          // Every slot is held by a probe older than the open timeout: they count as failed.
           // The CAS against this exact word makes the re-open happen once per period.
-          if (cas(w, reopened(w, now, c))) {
+          long reopened = reopened(w, now, c);
+          if (cas(w, reopened)) {
             announce(HALF_OPEN, OPEN);
-            return -1 - c.openTimeoutNanos(Math.min(BreakerWord.level(w) + 1, c.maxLevel));
+            return -1 - openWait(reopened, now, c);
           }
           break;
         }
@@ -618,11 +683,33 @@ public final class CircuitBreaker {
     }
   }
 
+  /**
+   * Nanoseconds from {@code now} until the OPEN word {@code w} lets a probe go, rounded up to
+   * the deadline's unit boundary (exactly when the breaker will admit it); 0 if it may go now.
+   * A remaining time longer than the word's own timeout cannot come from a current deadline
+   * (the word is older than its deadline's 40-bit range): it is read as expired.
+   */
+  private static long openWait(long w, long now, CircuitBreakerConfig c) {
+    int level = BreakerWord.level(w);
+    int shift = c.deadlineShift(level);
+    long remaining = BreakerWord.remainingUnits(w, now, shift);
+    if (remaining <= 0 || remaining > c.maxRemainingUnits(level)) {
+      return 0;
+    }
+    // remaining units counted from floor(now / unit); subtract the part of the unit already gone
+    return (remaining << shift) - (now & ((1L << shift) - 1));
+  }
+
+  /** The OPEN word of generation {@code generation} at backoff {@code level}, opened at {@code now}. */
+  private static long opened(int generation, int level, long now, CircuitBreakerConfig c) {
+    return BreakerWord.open(generation, level,
+        BreakerWord.deadlineUnits(now, c.openTimeoutNanos(level), c.deadlineShift(level)));
+  }
+
   /** The OPEN word that follows a failure in the HALF_OPEN word {@code w}: one backoff step up. */
   private static long reopened(long w, long now, CircuitBreakerConfig c) {
     int level = Math.min(BreakerWord.level(w) + 1, c.maxLevel);
-    return BreakerWord.open(BreakerWord.nextGeneration(w), level,
-        BreakerWord.deadlineUnits(now, c.openTimeoutNanos(level), c.deadlineShift));
+    return opened(BreakerWord.nextGeneration(w), level, now, c);
   }
 
   /** Marks "no duration measured" and "the time is not known yet". */
@@ -701,9 +788,7 @@ public final class CircuitBreaker {
         int failures = BreakerWord.failures(w) + 1;
         if (failures >= c.failureThreshold) {
           // The trip: exactly one reporter wins the CAS; the clock is read only here.
-          long deadline = BreakerWord.deadlineUnits(
-              c.ticker.read(), c.openTimeoutNanos(0), c.deadlineShift);
-          if (cas(w, BreakerWord.open(BreakerWord.nextGeneration(w), 0, deadline))) {
+          if (cas(w, opened(BreakerWord.nextGeneration(w), 0, c.ticker.read(), c))) {
             announce(CLOSED, OPEN);
             return;
           }
@@ -741,7 +826,7 @@ public final class CircuitBreaker {
       now = config.ticker.read();
     }
     int generation = BreakerWord.generation(w);
-    if (!sw.record(generation, outcome, now)) {
+    if (!sw.record(this, generation, outcome, now)) {
       return;
     }
     // The trip. The window said "open"; the breaker opens only if it is still CLOSED in that
@@ -751,9 +836,9 @@ public final class CircuitBreaker {
     if (BreakerWord.state(current) != CLOSED || BreakerWord.generation(current) != generation) {
       return;
     }
-    long deadline = BreakerWord.deadlineUnits(
-        config.ticker.read(), config.openTimeoutNanos(0), config.deadlineShift);
-    if (cas(current, BreakerWord.open(BreakerWord.nextGeneration(current), 0, deadline))) {
+    long next = opened(BreakerWord.nextGeneration(current), 0, config.ticker.read(), config);
+    if (cas(current, next)) {
+      leftClosed(current, next);
       announce(CLOSED, OPEN);
     }
   }

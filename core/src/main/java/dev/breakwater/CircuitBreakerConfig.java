@@ -124,11 +124,18 @@ public final class CircuitBreakerConfig {
   private final long[] openTimeoutNanos;
   /** The level at which the backoff reaches its cap (or {@link BreakerWord#MAX_LEVEL}). */
   final int maxLevel;
-  /** OPEN deadlines are kept in units of {@code 2^deadlineShift} ns. */
-  final int deadlineShift;
-  /** An OPEN word whose deadline is further away than this many units is stale (wrapped). */
-  final long maxRemainingUnits;
-  /** HALF_OPEN entry times are kept in units of {@code 2^sinceShift} ns. */
+  /**
+   * OPEN deadlines of backoff level {@code l} are kept in units of {@code 2^deadlineShift[l]} ns:
+   * at most max(1 &micro;s, 1/1000 of that level's timeout), so HALF_OPEN is entered at most that
+   * late (see {@link #deadlineShift(long)}).
+   */
+  private final byte[] deadlineShifts;
+  /**
+   * An OPEN word of level {@code l} whose deadline is further away than this many units is
+   * stale (its deadline wrapped): the level's timeout in units, rounded up, plus one.
+   */
+  private final long[] maxRemainingUnits;
+  /** HALF_OPEN "full since" times are kept in units of {@code 2^sinceShift} ns. */
   final int sinceShift;
   /** Probes count as hung once this many "since" units have passed (rounded up, never early). */
   final long hungProbeUnits;
@@ -170,13 +177,41 @@ public final class CircuitBreakerConfig {
     this.maxLevel = top;
     this.openTimeoutNanos = Arrays.copyOf(levels, top + 1);
 
-    long longest = openTimeoutNanos[top];
-    this.deadlineShift = Math.max(0, bitLength(longest) - BreakerWord.MAX_TIMEOUT_UNIT_BITS);
-    // ceil(longest / unit) plus one unit for rounding the deadline up and "now" down
-    this.maxRemainingUnits = ((longest + (1L << deadlineShift) - 1) >> deadlineShift) + 1;
-    this.sinceShift = Math.max(0, bitLength(base) - BreakerWord.HUNG_TIMEOUT_UNIT_BITS);
+    this.deadlineShifts = new byte[top + 1];
+    this.maxRemainingUnits = new long[top + 1];
+    for (int level = 0; level <= top; level++) {
+      int shift = deadlineShift(openTimeoutNanos[level]);
+      deadlineShifts[level] = (byte) shift;
+      // ceil(timeout / unit) plus one unit for rounding the deadline up and "now" down
+      maxRemainingUnits[level] = ((openTimeoutNanos[level] + (1L << shift) - 1) >> shift) + 1;
+    }
+    // The base timeout in fewer than 2^10 units (resolution 1/512 to 1/1024 of it), but a unit no
+    // larger than 2^(64 - SINCE_BITS) ns, so that (now >> shift) mod 2^SINCE_BITS stays continuous
+    // where a ticker wraps from Long.MAX_VALUE to Long.MIN_VALUE (2^64 / 2^shift is then a
+    // multiple of 2^SINCE_BITS).
+    this.sinceShift = Math.min(64 - BreakerWord.SINCE_BITS,
+        Math.max(0, bitLength(base) - BreakerWord.HUNG_TIMEOUT_UNIT_BITS));
     // elapsed units may read one more than the true elapsed time: add one so it is never early
     this.hungProbeUnits = ((base + (1L << sinceShift) - 1) >> sinceShift) + 1;
+  }
+
+  /**
+   * The deadline unit of an OPEN period that lasts {@code timeoutNanos}, as a power of two
+   * {@code 2^s}: the finest unit in which the timeout is below {@code 2^24} units, but
+   * {@code s <= 64 - DEADLINE_BITS}.
+   *
+   * <p>Why each bound: HALF_OPEN is entered at most one unit late (the deadline is rounded up,
+   * never down), so the unit is the lateness bound: below {@code 2^-23} of the wait, and at the
+   * cap {@code 2^24 ns = 16.8 ms}, which applies only to waits of {@code 2^48 ns} (78 hours) or
+   * more, where it is under {@code 1/16,000} of the wait; so always at most max(1 &micro;s, 1/1000 of
+   * the wait). The cap keeps {@code (now >> s) mod 2^40} continuous across a ticker wrap
+   * ({@code 2^64 / 2^s} is then a multiple of {@code 2^40}), so any ticker origin works. A
+   * timeout spans fewer than {@code 2^31} units (365 days at the cap), inside the 40-bit field's
+   * sign-extended range.
+   */
+  static int deadlineShift(long timeoutNanos) {
+    return Math.min(64 - BreakerWord.DEADLINE_BITS,
+        Math.max(0, bitLength(timeoutNanos) - BreakerWord.MAX_TIMEOUT_UNIT_BITS));
   }
 
   private static int bitLength(long v) {
@@ -393,6 +428,16 @@ public final class CircuitBreakerConfig {
 
   long openTimeoutNanos(int level) {
     return openTimeoutNanos[Math.min(level, maxLevel)];
+  }
+
+  /** The deadline shift of backoff level {@code level} (at most {@link #maxLevel}). */
+  int deadlineShift(int level) {
+    return deadlineShifts[level];
+  }
+
+  /** The largest plausible remaining time, in units, of an OPEN word of {@code level}. */
+  long maxRemainingUnits(int level) {
+    return maxRemainingUnits[level];
   }
 
   /**

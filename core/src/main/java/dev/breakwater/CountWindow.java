@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A count-based window: the outcomes of the last {@code size} calls of the current CLOSED
- * generation, with their totals maintained incrementally.
+ * period, with their totals maintained incrementally.
  *
  * <h2>Algorithm</h2>
  * Each recorder takes a ticket from {@code cursor} ({@code getAndIncrement}), swaps its outcome
@@ -35,32 +35,21 @@ import java.lang.invoke.VarHandle;
  * </ul>
  */
 final class CountWindow extends SlidingWindow {
-  private static final VarHandle CURRENT;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(byte[].class);
-
-  static {
-    try {
-      CURRENT = MethodHandles.lookup().findVarHandle(CountWindow.class, "current", Period.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   final int size;
   /** The totals of a full window of plain successes. */
   private final long fullOfSuccesses;
-  @SuppressWarnings("unused") // accessed through CURRENT
-  private volatile Period current;
 
   CountWindow(CircuitBreakerConfig c) {
     super(c);
     this.size = c.slidingWindowSize();
     this.fullOfSuccesses = size * WindowTotals.of(WindowTotals.PRESENT);
-    this.current = new Period(0, size);
+    start(new Period(0, size));
   }
 
-  /** The window of one CLOSED generation. Never reused for another generation. */
-  static final class Period {
+  /** The outcomes of one CLOSED period. Never reused for another period. */
+  static final class Period extends SlidingWindow.Period {
     private static final VarHandle CURSOR;
     private static final VarHandle TOTALS;
 
@@ -74,7 +63,6 @@ final class CountWindow extends SlidingWindow {
       }
     }
 
-    final int generation;
     final byte[] outcomes;
     @SuppressWarnings("unused") // accessed through CURSOR
     private volatile long cursor;
@@ -82,7 +70,7 @@ final class CountWindow extends SlidingWindow {
     private volatile long totals;
 
     Period(int generation, int size) {
-      this.generation = generation;
+      super(generation);
       this.outcomes = new byte[size];
     }
 
@@ -97,10 +85,17 @@ final class CountWindow extends SlidingWindow {
   }
 
   @Override
-  boolean record(int generation, int outcome, long now) {
-    Period p = period(generation);
+  Period newPeriod(int generation) {
+    return new Period(generation, size);
+  }
+
+  @Override
+  boolean record(CircuitBreaker breaker, int generation, int outcome, long now) {
+    SlidingWindow.Period current = current();
+    Period p = (Period) (current.generation() == generation ? current
+        : period(breaker, generation));
     if (p == null) {
-      return false; // a newer generation's window is already in place: this outcome is stale
+      return false; // the breaker has left this generation: the outcome is stale
     }
     // Healthy steady state: the window is full and holds only plain successes. Inserting one more
     // and evicting the oldest (a success too) leaves it exactly as it is, so write nothing: the
@@ -127,31 +122,9 @@ final class CountWindow extends SlidingWindow {
     return WindowTotals.exceeds(totals, minimumCalls, failurePercent, slowPercent);
   }
 
-  /**
-   * The period of {@code generation}, installing a fresh one if the window still holds an older
-   * generation's; {@code null} if it already holds a newer one.
-   */
-  private Period period(int generation) {
-    for (;;) {
-      Period p = (Period) CURRENT.getAcquire(this);
-      if (p.generation == generation) {
-        return p;
-      }
-      if (isNewer(p.generation, generation)) {
-        return null;
-      }
-      // CAS so that exactly one fresh period is installed per generation; a loser re-reads and
-      // uses the winner's period.
-      Period fresh = new Period(generation, size);
-      if (CURRENT.compareAndSet(this, p, fresh)) {
-        return fresh;
-      }
-    }
-  }
-
-  /** The latest generation's period; for tests in this package. */
-  Period current() {
-    return (Period) CURRENT.getAcquire(this);
+  /** The latest period; for tests in this package. */
+  Period latest() {
+    return (Period) current();
   }
 
   @Override
@@ -161,8 +134,8 @@ final class CountWindow extends SlidingWindow {
 
   @Override
   WindowMetrics metrics(int generation, long now) {
-    Period p = (Period) CURRENT.getAcquire(this);
-    long t = generation < 0 || p.generation == generation ? p.totals() : 0;
+    Period p = (Period) current();
+    long t = generation < 0 || p.generation() == generation ? p.totals() : 0;
     return new WindowMetrics(SlidingWindowType.COUNT_BASED, WindowTotals.calls(t),
         WindowTotals.failed(t), WindowTotals.slow(t), minimumCalls);
   }

@@ -11,17 +11,21 @@ import java.lang.invoke.VarHandle;
  * <h2>Algorithm</h2>
  * A call recorded at ticker value {@code now} belongs to epoch {@code e = floor(now / bucket)},
  * stored in slot {@code e mod 10}. Each slot holds an immutable-identity {@link Bucket} for one
- * (generation, epoch) pair, whose counters are updated by {@code getAndAdd}. A recorder that finds
- * an older bucket in its slot (an earlier epoch, or an earlier generation) replaces it with a
- * fresh one by CAS: one small allocation per bucket per rollover, never per call. The rates are
- * the sum of the buckets of the recorder's generation whose epochs lie in {@code (e - 10, e]}.
+ * (CLOSED period, epoch) pair, whose counters are updated by {@code getAndAdd}; a bucket names its
+ * period by reference, so "same period" is an identity test that no generation wrap can fool. A
+ * recorder that finds an older bucket in its slot (an earlier epoch, or an earlier period)
+ * replaces it with a fresh one by CAS: one small allocation per bucket per rollover, never per
+ * call. The rates are the sum of the period's buckets whose epochs lie in the ten epochs ending
+ * with the newest bucket of the period the recorder sees (its own epoch, or a later one installed
+ * by a concurrent recorder: see {@link #verdict}).
  *
  * <h2>What is exact and what is approximate</h2>
  * <ul>
  *   <li>Exact: a call is counted in at most one bucket, only in its own generation's buckets
  *       (a bucket's generation is final, so a late recorder writes into an object that is no
  *       longer in the window), and the decision to open is one CAS on the breaker's word from that
- *       generation.
+ *       generation. A rate crossing completed by concurrent records is seen by at least one of
+ *       them, also across a bucket rollover (see {@link #verdict}).
  *   <li>Approximate: the sum reads ten buckets one after the other, so a bucket rolling over or a
  *       call being added while the sum is taken may or may not be included. A recorder that read
  *       the clock, then lost the race for its slot to a recorder of the epoch ten buckets later,
@@ -40,6 +44,8 @@ final class TimeWindow extends SlidingWindow {
   static final int BUCKETS = 10;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Bucket[].class);
   private static final VarHandle LATEST;
+  /** The period of the initial "no bucket yet" hint; never a breaker's period. */
+  private static final Period NO_PERIOD = new Period(FINISHED);
 
   static {
     try {
@@ -54,18 +60,24 @@ final class TimeWindow extends SlidingWindow {
   /**
    * A hint: the newest bucket a recorder found or installed, so that most records find their
    * bucket by one subtraction instead of a 64-bit division. Never trusted without checking its
-   * generation and time range; may lag (then records take the slow path and move it forward).
+   * period and time range; may lag (then records take the slow path and move it forward).
    */
   @SuppressWarnings("unused") // accessed through LATEST
-  private volatile Bucket latest = new Bucket(-1, Long.MIN_VALUE);
+  private volatile Bucket latest = new Bucket(NO_PERIOD, Long.MIN_VALUE);
 
   TimeWindow(CircuitBreakerConfig c) {
     super(c);
     this.bucketNanos = c.slidingWindowLength().toNanos() / BUCKETS;
+    start(new Period(0));
+  }
+
+  @Override
+  Period newPeriod(int generation) {
+    return new Period(generation);
   }
 
   /**
-   * The calls of one generation in one epoch: three independent counters, never saturating.
+   * The calls of one CLOSED period in one epoch: three independent counters, never saturating.
    *
    * <p>Ordering: a recorder adds to {@code calls} first, then to {@code failed} and {@code slow};
    * a reader reads {@code failed} and {@code slow} first, then {@code calls}. All are volatile
@@ -89,7 +101,8 @@ final class TimeWindow extends SlidingWindow {
       }
     }
 
-    final int generation;
+    /** The CLOSED period the bucket counts for, compared by identity. */
+    final Period period;
     /**
      * The ticker value at which the bucket's epoch begins, {@code epoch * bucketNanos}: it names
      * the epoch (compared by subtraction, so a ticker that wraps is fine).
@@ -102,8 +115,8 @@ final class TimeWindow extends SlidingWindow {
     @SuppressWarnings("unused") // accessed through SLOW
     private volatile long slow;
 
-    Bucket(int generation, long start) {
-      this.generation = generation;
+    Bucket(Period period, long start) {
+      this.period = period;
       this.start = start;
     }
 
@@ -142,15 +155,19 @@ final class TimeWindow extends SlidingWindow {
   }
 
   @Override
-  boolean record(int generation, int outcome, long now) {
-    // Fast path: the latest bucket is this generation's and covers now. It was in its slot when
-    // it was published; if it has been replaced since, only by a recorder that read a clock at
-    // least a whole window later, this outcome is that late and lands in an orphaned bucket,
-    // i.e. it is dropped, as on the slow path.
+  boolean record(CircuitBreaker breaker, int generation, int outcome, long now) {
+    // Fast path: the latest bucket is of this generation's live period and covers now. It was in
+    // its slot when it was published; if it has been replaced since, only by a recorder that read
+    // a clock at least a whole window later, this outcome is that late and lands in an orphaned
+    // bucket, i.e. it is dropped, as on the slow path.
     Bucket b = (Bucket) LATEST.getAcquire(this);
     long offset = now - b.start;
-    if (b.generation != generation || offset < 0 || offset >= bucketNanos) {
-      b = bucket(generation, now);
+    if (b.period.generation() != generation || offset < 0 || offset >= bucketNanos) {
+      Period p = period(breaker, generation);
+      if (p == null) {
+        return false; // the breaker has left this generation: the outcome is stale
+      }
+      b = bucket(p, now);
       if (b == null) {
         return false;
       }
@@ -165,30 +182,37 @@ final class TimeWindow extends SlidingWindow {
     if (outcome == WindowTotals.PRESENT && bucketCalls > minimumCalls) {
       return false;
     }
-    return verdict(generation, b.start);
+    return verdict(b.period, b.start);
   }
 
   /**
-   * The bucket of {@code generation} for the epoch of {@code now}, installing it if its slot
-   * holds an older one; {@code null} if the slot already belongs to a newer generation or epoch.
+   * The bucket of period {@code p} for the epoch of {@code now}, installing it if its slot holds
+   * an older one; {@code null} if the outcome is late (the slot already belongs to a later epoch
+   * of {@code p}, or {@code p} is no longer the window's period).
    */
-  private Bucket bucket(int generation, long now) {
+  private Bucket bucket(Period p, long now) {
     long e = epoch(now);
     long start = e * bucketNanos;
     int slot = (int) Math.floorMod(e, (long) BUCKETS);
     Bucket b;
     for (;;) {
       b = (Bucket) SLOTS.getAcquire(slots, slot);
-      if (b != null && b.generation == generation && b.start == start) {
-        break;
+      if (b != null && b.period == p) {
+        if (b.start == start) {
+          break;
+        }
+        if (b.start - start > 0) {
+          return null; // late: the slot already holds a later epoch of this period
+        }
+      } else if (b != null && current() != p) {
+        // A bucket of another period, and p is no longer the window's: the other one may be
+        // newer, and this outcome is late anyway (its generation has ended).
+        return null;
       }
-      if (b != null && (isNewer(b.generation, generation)
-          || (b.generation == generation && b.start - start > 0))) {
-        return null; // late: the slot already belongs to a newer generation or epoch
-      }
-      // An older bucket: replace it. Exactly one recorder wins the CAS; losers re-read and, if the
+      // An older bucket (earlier epoch of p, or of an earlier period, read after p was seen
+      // current): replace it. Exactly one recorder wins the CAS; losers re-read and, if the
       // winner's bucket is theirs, add to it.
-      Bucket fresh = new Bucket(generation, start);
+      Bucket fresh = new Bucket(p, start);
       if (SLOTS.compareAndSet(slots, slot, b, fresh)) {
         b = fresh;
         break;
@@ -197,28 +221,46 @@ final class TimeWindow extends SlidingWindow {
     // Move the hint forward (never back, except through a race that the next slow path undoes).
     // A plain release store is enough: the hint is re-validated by every reader.
     Bucket l = (Bucket) LATEST.getAcquire(this);
-    if (l != b && (isNewer(b.generation, l.generation) || l.generation < 0
-        || (b.generation == l.generation && b.start - l.start > 0))) {
+    if (l != b && (l.period != b.period || b.start - l.start > 0)) {
       LATEST.setRelease(this, b);
     }
     return b;
   }
 
   /**
-   * Whether the buckets of {@code generation} that are in the window ending with the bucket that
-   * begins at {@code start} (it and the nine before) call for opening.
+   * Whether the window of period {@code p} calls for opening, judged for the ten epochs ending
+   * with its newest bucket: the one that begins at {@code start} (the recorder's own), or a later
+   * one that a concurrent recorder has installed.
+   *
+   * <p>Why the later one: a failure that read the clock just before a rollover may add to its
+   * bucket after another recorder installed the next bucket and judged the window without that
+   * failure. Judging only its own (older) window, the failure would miss the crossing that both
+   * outcomes together make. Every recorder adds, then scans the slots (all volatile): of two
+   * such recorders, either the failure's scan sees the newer bucket (and judges the window that
+   * ends there, with its own failure), or the newer bucket's recorder, which installed its
+   * bucket and added before scanning, reads the failure. The recorder whose add comes last
+   * judges a window that holds every outcome and ends at the newest bucket.
    */
-  private boolean verdict(int generation, long start) {
+  private boolean verdict(Period p, long start) {
+    long newest = start;
     long calls = 0;
     long failed = 0;
     long slow = 0;
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
-      if (b != null && b.generation == generation && inWindow(b, start)) {
-        failed += b.failed(); // failed and slow before calls: see Bucket
-        slow += b.slow();
-        calls += b.calls();
+      if (b != null && b.period == p) {
+        if (b.start - newest > 0) {
+          newest = b.start;
+        }
+        if (inWindow(b, start)) {
+          failed += b.failed(); // failed and slow before calls: see Bucket
+          slow += b.slow();
+          calls += b.calls();
+        }
       }
+    }
+    if (newest != start) {
+      return verdict(p, newest); // rare: a rollover raced this record; judge the newer window
     }
     return WindowTotals.exceeds(calls, failed, slow, minimumCalls, failurePercent, slowPercent);
   }
@@ -229,14 +271,14 @@ final class TimeWindow extends SlidingWindow {
     return age >= 0 && age < BUCKETS * bucketNanos;
   }
 
-  /** Like {@link #verdict}, but the counts themselves. */
-  private WindowMetrics snapshot(int generation, long start) {
+  /** The counts of period {@code p} in the ten epochs ending with the one that begins at {@code start}. */
+  private WindowMetrics snapshot(Period p, long start) {
     long calls = 0;
     long failed = 0;
     long slow = 0;
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
-      if (b != null && b.generation == generation && inWindow(b, start)) {
+      if (b != null && b.period == p && inWindow(b, start)) {
         failed += b.failed(); // failed and slow before calls: see Bucket
         slow += b.slow();
         calls += b.calls();
@@ -252,24 +294,24 @@ final class TimeWindow extends SlidingWindow {
 
   @Override
   WindowMetrics metrics(int closedGeneration, long now) {
+    Period p = current();
     if (closedGeneration >= 0) {
-      return snapshot(closedGeneration, bucketStart(now));
+      return p.generation() == closedGeneration ? snapshot(p, bucketStart(now))
+          : new WindowMetrics(SlidingWindowType.TIME_BASED, 0, 0, 0, minimumCalls);
     }
-    // the generation of the newest bucket is the window's current generation
-    int generation = -1;
-    long newest = Long.MIN_VALUE;
+    // Frozen: the latest period as it stood at its newest bucket, however much time has passed
+    // since (OPEN lasts longer than a window, typically).
+    boolean any = false;
+    long newest = 0;
     for (int i = 0; i < BUCKETS; i++) {
       Bucket b = (Bucket) SLOTS.getAcquire(slots, i);
-      if (b != null && (generation < 0 || isNewer(b.generation, generation)
-          || (b.generation == generation && b.start - newest > 0))) {
-        generation = b.generation;
+      if (b != null && b.period == p && (!any || b.start - newest > 0)) {
+        any = true;
         newest = b.start;
       }
     }
-    // Frozen: the window as it stood at its newest bucket, however much time has passed since
-    // (OPEN lasts longer than a window, typically).
-    return generation < 0 ? new WindowMetrics(SlidingWindowType.TIME_BASED, 0, 0, 0, minimumCalls)
-        : snapshot(generation, newest);
+    return any ? snapshot(p, newest)
+        : new WindowMetrics(SlidingWindowType.TIME_BASED, 0, 0, 0, minimumCalls);
   }
 
   @Override

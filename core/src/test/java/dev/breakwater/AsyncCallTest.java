@@ -178,4 +178,63 @@ class AsyncCallTest {
       throw new AssertionError(e);
     }
   }
+
+  /** A stage that throws from whenComplete can never report: a failed stage, and the slot freed. */
+  @Test
+  void aStageWhoseWhenCompleteThrowsIsAFailedStageAndReleasesThePermit() {
+    halfOpenNext();
+    CompletableFuture<String> broken = new CompletableFuture<>() {
+      @Override
+      public CompletableFuture<String> whenComplete(
+          java.util.function.BiConsumer<? super String, ? super Throwable> action) {
+        throw new IllegalStateException("broken stage");
+      }
+    };
+    CompletionStage<String> s = b.callAsync(() -> broken);
+    assertThat(s.toCompletableFuture().isCompletedExceptionally()).isTrue();
+    assertThat(b.probesInFlight()).isZero();
+    assertThat(b.state()).isEqualTo(OPEN); // the probe failed
+  }
+
+  @Test
+  void completeAsyncOnTheReturnedFutureIsReported() {
+    halfOpenNext();
+    CompletableFuture<String> op = new CompletableFuture<>();
+    CompletableFuture<String> s = b.callAsync(() -> op).toCompletableFuture();
+    s.completeAsync(() -> "by caller", Runnable::run);
+    assertThat(s.join()).isEqualTo("by caller");
+    assertThat(b.state()).isEqualTo(CLOSED); // the probe's success was reported
+    op.complete("late");
+    assertThat(b.state()).isEqualTo(CLOSED);
+  }
+
+  @Test
+  void completeAsyncWithAThrowingSupplierIsAFailure() {
+    halfOpenNext();
+    CompletableFuture<String> s = b.callAsync(() -> new CompletableFuture<String>())
+        .toCompletableFuture();
+    s.completeAsync(() -> {
+      throw new IllegalStateException("down");
+    }, Runnable::run);
+    assertThat(s.isCompletedExceptionally()).isTrue();
+    assertThat(b.state()).isEqualTo(OPEN);
+  }
+
+  @Test
+  void obtrudingAValueOrAFailureReportsThePermit() {
+    halfOpenNext();
+    CompletableFuture<String> s = b.callAsync(() -> new CompletableFuture<String>())
+        .toCompletableFuture();
+    s.obtrudeValue("forced");
+    assertThat(b.state()).isEqualTo(CLOSED);
+    assertThat(s.join()).isEqualTo("forced");
+
+    b.onFailure(b.tryAcquire());
+    ticker.advance(Duration.ofSeconds(11));
+    CompletableFuture<String> f = b.callAsync(() -> new CompletableFuture<String>())
+        .toCompletableFuture();
+    f.obtrudeException(new IOException("forced"));
+    assertThat(b.state()).isEqualTo(OPEN);
+    assertThat(b.probesInFlight()).isZero();
+  }
 }

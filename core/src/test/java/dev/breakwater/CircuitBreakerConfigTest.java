@@ -170,14 +170,21 @@ class CircuitBreakerConfigTest {
   }
 
   @Test
-  void deadlineResolutionIsFinerThanOnePartInEightMillion() {
-    for (Duration d : new Duration[] {Duration.ofMillis(1), Duration.ofSeconds(60),
-        Duration.ofDays(24), Duration.ofDays(365)}) {
-      CircuitBreakerConfig c = CircuitBreakerConfig.builder().openTimeout(d).build();
-      long unit = 1L << c.deadlineShift;
-      assertThat(unit == 1 || (double) unit / d.toNanos() < 1.0 / (1 << 23)).isTrue();
+  void deadlineUnitIsAtMostAMicrosecondOrAThousandthOfEachLevelsWait() {
+    for (Duration d : new Duration[] {Duration.ofMillis(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(60), Duration.ofDays(24), Duration.ofDays(365)}) {
+      CircuitBreakerConfig c = CircuitBreakerConfig.builder().openTimeout(d)
+          .openTimeoutBackoff(1.5, Duration.ofDays(365)).build();
+      for (int level = 0; level <= c.maxLevel; level++) {
+        long wait = c.openTimeoutNanos(level);
+        long unit = 1L << c.deadlineShift(level);
+        assertThat(unit).isLessThanOrEqualTo(Math.max(1_000, wait / 1_000));
+        assertThat(c.deadlineShift(level)).isLessThanOrEqualTo(64 - BreakerWord.DEADLINE_BITS);
+        assertThat(c.maxRemainingUnits(level)).isLessThan(1L << (BreakerWord.DEADLINE_BITS - 2));
+      }
       long sinceUnit = 1L << c.sinceShift;
       assertThat((double) sinceUnit / d.toNanos()).isLessThanOrEqualTo(1.0 / (1 << 9));
+      assertThat(c.sinceShift).isLessThanOrEqualTo(64 - BreakerWord.SINCE_BITS);
     }
   }
 

@@ -146,7 +146,9 @@ class ModelBasedTest {
           return generation;
         case 2:
           if (inFlight < c.halfOpenMaxCalls()) {
-            inFlight++;
+            if (++inFlight == c.halfOpenMaxCalls()) {
+              since = now; // the slots filled: hung means "full for longer than the timeout"
+            }
             return generation;
           }
           if (now - since >= c.openTimeout().toNanos()) {

@@ -190,9 +190,9 @@ class SlidingWindowTest {
       CircuitBreaker b = hundred();
       record(b, 100, 0);
       CountWindow w = (CountWindow) b.slidingWindow();
-      long tickets = w.current().cursor();
+      long tickets = w.latest().cursor();
       record(b, 1000, 0);
-      assertThat(w.current().cursor()).isEqualTo(tickets); // read-only: no ticket taken
+      assertThat(w.latest().cursor()).isEqualTo(tickets); // read-only: no ticket taken
       assertThat(b.metrics().calls()).isEqualTo(100);
     }
 
@@ -231,6 +231,31 @@ class SlidingWindowTest {
       assertThat(b.state()).isEqualTo(CLOSED);
       record(b, 0, 1); // 5 of 10
       assertThat(b.state()).isEqualTo(OPEN);
+    }
+
+    /**
+     * A failure that read the clock just before a bucket rollover records after a call of the
+     * next bucket has installed it and judged the window without the failure. Together they make
+     * 4 calls, 2 failed, against 50% with a minimum of 4: every sequential order opens, so this
+     * one must too. (The ticker going back models the failure's earlier clock reading.)
+     */
+    @Test
+    void aCrossingCompletedAcrossABucketRolloverOpens() {
+      CircuitBreaker b = breaker(CircuitBreakerConfig.builder()
+          .slidingWindow(TIME_BASED, Duration.ofSeconds(1))
+          .failureRateThreshold(50).minimumNumberOfCalls(4));
+      ticker.set(5_000_000_000L); // the start of a 100 ms bucket
+      record(b, 1, 1);
+      long failure = b.tryAcquire();
+      long success = b.tryAcquire();
+      ticker.set(5_100_000_000L); // the next bucket
+      b.onSuccess(success); // installs it; 3 calls, below the minimum
+      assertThat(b.state()).isEqualTo(CLOSED);
+      ticker.set(5_099_999_999L); // the failure's reading, taken before the rollover
+      b.onFailure(failure);
+      assertThat(b.state()).isEqualTo(OPEN);
+      assertThat(b.metrics().calls()).isEqualTo(4);
+      assertThat(b.metrics().failedCalls()).isEqualTo(2);
     }
 
     @Test

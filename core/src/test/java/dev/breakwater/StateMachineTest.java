@@ -138,7 +138,7 @@ class StateMachineTest {
     @Test
     void neverLeavesEarlyAndAtMostOneDeadlineUnitLate() {
       CircuitBreaker b = opened();
-      long unit = 1L << b.config().deadlineShift;
+      long unit = 1L << b.config().deadlineShift(0);
       ticker.advanceNanos(TIMEOUT.toNanos() - 1);
       assertThat(b.tryAcquire()).isEqualTo(REJECTED);
       ticker.advanceNanos(1 + unit);
@@ -146,13 +146,14 @@ class StateMachineTest {
     }
 
     @Test
-    void exactAtTheDeadlineWhenTheTimeoutIsAWholeNumberOfUnits() {
-      // 2^24 ns fits the deadline field at a 1 ns resolution... 2^23 does, with shift 0
+    void exactAtTheDeadlineWhenItFallsOnAUnitBoundary() {
+      // 2^30 ns: unit 2^7 ns (the finest in which the timeout is below 2^24 units)
       CircuitBreaker b = breaker(CircuitBreakerConfig.builder().failureThreshold(1)
-          .openTimeout(Duration.ofNanos(1L << 23)));
-      assertThat(b.config().deadlineShift).isZero();
+          .openTimeout(Duration.ofNanos(1L << 30)));
+      assertThat(b.config().deadlineShift(0)).isEqualTo(7);
+      ticker.advanceNanos(-Math.floorMod(ticker.read(), 1L << 7)); // trip on a unit boundary
       fail(b, 1);
-      ticker.advanceNanos((1L << 23) - 1);
+      ticker.advanceNanos((1L << 30) - 1);
       assertThat(b.tryAcquire()).isEqualTo(REJECTED);
       ticker.advanceNanos(1);
       assertThat(b.tryAcquire()).isNotEqualTo(REJECTED);
@@ -296,13 +297,19 @@ class StateMachineTest {
     }
 
     @Test
-    void admissionAndSuccessReadNoClock() {
-      CircuitBreaker b = halfOpened();
+    void onlyTheAdmissionThatFillsTheLastSlotReadsTheClock() {
+      CircuitBreaker b = breaker(CircuitBreakerConfig.builder().failureThreshold(1)
+          .successThreshold(5).halfOpenMaxCalls(3).openTimeout(TIMEOUT));
+      fail(b, 1);
+      ticker.advance(PAST);
       b.tryAcquire(); // the transition itself reads the clock
       long reads = ticker.reads();
-      long p = b.tryAcquire();
+      long p = b.tryAcquire(); // a free slot is left: no clock
       b.onSuccess(p);
+      b.tryAcquire();
       assertThat(ticker.reads()).isEqualTo(reads);
+      b.tryAcquire(); // fills the last slot: stamps the time once
+      assertThat(ticker.reads()).isEqualTo(reads + 1);
     }
   }
 
@@ -458,7 +465,7 @@ class StateMachineTest {
       CircuitBreaker b = breaker(CircuitBreakerConfig.builder().failureThreshold(1)
           .openTimeout(TIMEOUT));
       fail(b, 1);
-      long lap = (1L << 40) << b.config().deadlineShift;
+      long lap = (1L << 40) << b.config().deadlineShift(0);
       ticker.advance(Duration.ofNanos(lap)); // about 52 days later: the deadline has wrapped
       assertThat(b.tryAcquire()).isEqualTo(REJECTED);
       assertThat(b.state()).isEqualTo(OPEN); // the blind spot

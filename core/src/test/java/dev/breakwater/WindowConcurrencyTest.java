@@ -64,7 +64,7 @@ class WindowConcurrencyTest {
     }
     hammer(4, 50_000, bodies);
     assertThat(b.state()).isEqualTo(CircuitBreaker.State.CLOSED);
-    CountWindow.Period period = ((CountWindow) b.slidingWindow()).current();
+    CountWindow.Period period = ((CountWindow) b.slidingWindow()).latest();
     int calls = 0;
     int failed = 0;
     int slow = 0;
