@@ -142,15 +142,11 @@ public final class CircuitBreaker {
    * @param name a name for logs, listeners and exceptions; non-null
    * @param config its settings; may be shared with other breakers
    * @return a new breaker
-   * @throws IllegalArgumentException if {@code name} or {@code config} is null
+   * @throws NullPointerException if {@code name} or {@code config} is null
    */
   public static CircuitBreaker of(String name, CircuitBreakerConfig config) {
-    if (name == null) {
-      throw new IllegalArgumentException("name must not be null");
-    }
-    if (config == null) {
-      throw new IllegalArgumentException("config must not be null");
-    }
+    Objects.requireNonNull(name, "name must not be null");
+    Objects.requireNonNull(config, "config must not be null");
     return new CircuitBreaker(name, config);
   }
 
@@ -159,7 +155,7 @@ public final class CircuitBreaker {
    *
    * @param name a name for logs, listeners and exceptions; non-null
    * @return a new breaker
-   * @throws IllegalArgumentException if {@code name} is null
+   * @throws NullPointerException if {@code name} is null
    */
   public static CircuitBreaker ofDefaults(String name) {
     return of(name, CircuitBreakerConfig.defaults());
@@ -177,7 +173,7 @@ public final class CircuitBreaker {
    * @throws Exception whatever {@code operation} threw, unchanged
    */
   public <T> T call(Callable<? extends T> operation) throws Exception {
-    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(operation, "operation must not be null");
     long permit = acquire();
     if (permit < 0) {
       throw rejection(permit);
@@ -203,7 +199,7 @@ public final class CircuitBreaker {
    * @throws CallNotPermittedException if the breaker does not admit the call
    */
   public <T> T supply(Supplier<? extends T> operation) {
-    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(operation, "operation must not be null");
     long permit = acquire();
     if (permit < 0) {
       throw rejection(permit);
@@ -227,7 +223,7 @@ public final class CircuitBreaker {
    * @throws CallNotPermittedException if the breaker does not admit the call
    */
   public void run(Runnable operation) {
-    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(operation, "operation must not be null");
     long permit = acquire();
     if (permit < 0) {
       throw rejection(permit);
@@ -260,7 +256,7 @@ public final class CircuitBreaker {
    * @return a stage that completes with the operation's result or failure
    */
   public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> operation) {
-    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(operation, "operation must not be null");
     long permit = acquire();
     if (permit < 0) {
       return CompletableFuture.failedFuture(rejection(permit));
@@ -517,12 +513,10 @@ public final class CircuitBreaker {
    *
    * @param listener called once per transition; see {@link StateChangeListener}
    * @return this breaker
-   * @throws IllegalArgumentException if {@code listener} is null
+   * @throws NullPointerException if {@code listener} is null
    */
   public CircuitBreaker onStateChange(StateChangeListener listener) {
-    if (listener == null) {
-      throw new IllegalArgumentException("listener must not be null");
-    }
+    Objects.requireNonNull(listener, "listener must not be null");
     StateChangeListener[] current;
     StateChangeListener[] next;
     // Copy-on-write CAS loop: the array is never mutated after publication.

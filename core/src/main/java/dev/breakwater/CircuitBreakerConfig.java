@@ -2,6 +2,7 @@ package dev.breakwater;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
 
@@ -74,17 +75,7 @@ public final class CircuitBreakerConfig {
       return "all";
     }
   };
-  private static final Predicate<Object> RECORD_NO_RESULT = new Predicate<>() {
-    @Override
-    public boolean test(Object r) {
-      return false;
-    }
-
-    @Override
-    public String toString() {
-      return "none";
-    }
-  };
+  private static final ResultRule[] NO_RESULT_RULES = new ResultRule[0];
 
   private static final CircuitBreakerConfig CONSERVATIVE =
       builder().failureThreshold(5).successThreshold(2).openTimeout(Duration.ofSeconds(60))
@@ -105,7 +96,7 @@ public final class CircuitBreakerConfig {
   private final Duration maxOpenTimeout;
   private final Predicate<? super Throwable> recordException;
   private final Class<?>[] ignoredExceptions;
-  private final Predicate<Object> recordResult;
+  private final ResultRule[] resultRules;
   final Ticker ticker;
   private final SlidingWindowType windowType;
   private final int windowSize;
@@ -140,7 +131,6 @@ public final class CircuitBreakerConfig {
   /** Probes count as hung once this many "since" units have passed (rounded up, never early). */
   final long hungProbeUnits;
 
-  @SuppressWarnings("unchecked") // recordResult is given the raw result, whatever its type
   private CircuitBreakerConfig(Builder b) {
     this.failureThreshold = b.failureThreshold;
     this.successThreshold = b.successThreshold;
@@ -150,9 +140,9 @@ public final class CircuitBreakerConfig {
     this.maxOpenTimeout = b.backoff ? b.maxOpenTimeout : b.openTimeout;
     this.recordException = b.recordException;
     this.ignoredExceptions = b.ignoredExceptions.clone();
-    this.recordResult = (Predicate<Object>) b.recordResult;
+    this.resultRules = b.resultRules.toArray(NO_RESULT_RULES);
     this.ticker = b.ticker;
-    this.recordsResults = b.recordResult != RECORD_NO_RESULT;
+    this.recordsResults = resultRules.length > 0;
     this.windowType = b.windowType;
     this.windowSize = b.windowSize;
     this.windowLength = b.windowLength;
@@ -460,7 +450,12 @@ public final class CircuitBreakerConfig {
 
   /** Whether a result counts as a failure; only called when {@link #recordsResults}. */
   boolean isFailureResult(Object result) {
-    return recordResult.test(result);
+    for (ResultRule rule : resultRules) {
+      if (rule.matches(result)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -473,7 +468,7 @@ public final class CircuitBreakerConfig {
         + ", maxOpenTimeout=" + maxOpenTimeout
         + ", ignoreExceptions=" + Arrays.toString(ignoredExceptions)
         + ", recordException=" + recordException
-        + ", recordResult=" + recordResult
+        + ", recordResult=" + (resultRules.length == 0 ? "none" : Arrays.toString(resultRules))
         + ", ticker=" + ticker
         + (windowType == null ? "" : ", slidingWindow=" + windowType + "("
             + (windowType == SlidingWindowType.COUNT_BASED ? windowSize : windowLength) + ")"
@@ -485,12 +480,16 @@ public final class CircuitBreakerConfig {
   }
 
   /**
-   * Collects settings for a {@link CircuitBreakerConfig}. Setters only store their argument;
-   * {@link #build()} validates them all and throws {@link IllegalArgumentException} naming the
-   * first bad setting, its value and the allowed range. A builder is not thread-safe.
+   * Collects settings for a {@link CircuitBreakerConfig}. A {@code null} argument is rejected at
+   * once with a {@link NullPointerException} naming it (the JDK's convention for null
+   * arguments); other values are stored, and {@link #build()} validates them all and throws
+   * {@link IllegalArgumentException} naming the first bad setting, its value and the allowed
+   * range. A builder is not thread-safe.
    */
   public static final class Builder {
     private int failureThreshold = 5;
+    /** Set on this builder (not inherited through toBuilder()); conflicts with a window. */
+    private boolean failureThresholdSet;
     private int successThreshold = 2;
     private int halfOpenMaxCalls = 3;
     private Duration openTimeout = Duration.ofSeconds(60);
@@ -499,7 +498,7 @@ public final class CircuitBreakerConfig {
     private Duration maxOpenTimeout; // without backoff the cap is the openTimeout
     private Predicate<? super Throwable> recordException = RECORD_ALL;
     private Class<?>[] ignoredExceptions = new Class<?>[0];
-    private Predicate<?> recordResult = RECORD_NO_RESULT;
+    private final java.util.List<ResultRule> resultRules = new java.util.ArrayList<>();
     private Ticker ticker = Ticker.systemTicker();
     private SlidingWindowType windowType;
     private boolean windowSet;
@@ -527,7 +526,7 @@ public final class CircuitBreakerConfig {
       maxOpenTimeout = backoff ? c.maxOpenTimeout : null;
       recordException = c.recordException;
       ignoredExceptions = c.ignoredExceptions.clone();
-      recordResult = c.recordResult;
+      resultRules.addAll(Arrays.asList(c.resultRules));
       ticker = c.ticker;
       windowType = c.windowType;
       windowSet = c.windowType != null;
@@ -552,6 +551,7 @@ public final class CircuitBreakerConfig {
      */
     public Builder failureThreshold(int failureThreshold) {
       this.failureThreshold = failureThreshold;
+      this.failureThresholdSet = true;
       return this;
     }
 
@@ -574,7 +574,7 @@ public final class CircuitBreakerConfig {
      * @return this builder
      */
     public Builder openTimeout(Duration openTimeout) {
-      this.openTimeout = openTimeout;
+      this.openTimeout = requireNonNull(openTimeout, "openTimeout");
       return this;
     }
 
@@ -601,7 +601,7 @@ public final class CircuitBreakerConfig {
     public Builder openTimeoutBackoff(double multiplier, Duration maxOpenTimeout) {
       this.backoff = true;
       this.backoffMultiplier = multiplier;
-      this.maxOpenTimeout = maxOpenTimeout;
+      this.maxOpenTimeout = requireNonNull(maxOpenTimeout, "openTimeoutBackoff maxOpenTimeout");
       return this;
     }
 
@@ -613,7 +613,7 @@ public final class CircuitBreakerConfig {
      * @return this builder
      */
     public Builder recordException(Predicate<? super Throwable> predicate) {
-      this.recordException = predicate;
+      this.recordException = requireNonNull(predicate, "recordException");
       return this;
     }
 
@@ -626,27 +626,50 @@ public final class CircuitBreakerConfig {
      */
     @SafeVarargs
     public final Builder ignoreExceptions(Class<? extends Throwable>... types) {
-      if (types == null) {
-        this.ignoredExceptions = null;
-      } else {
-        // copied element by element so the varargs array never escapes (no heap pollution)
-        Class<?>[] copy = new Class<?>[types.length];
-        for (int i = 0; i < types.length; i++) {
-          copy[i] = types[i];
-        }
-        this.ignoredExceptions = copy;
+      requireNonNull(types, "ignoreExceptions");
+      // copied element by element so the varargs array never escapes (no heap pollution)
+      Class<?>[] copy = new Class<?>[types.length];
+      for (int i = 0; i < types.length; i++) {
+        copy[i] = requireNonNull(types[i], "ignoreExceptions[" + i + "]");
       }
+      this.ignoredExceptions = copy;
       return this;
     }
 
     /**
-     * Which successful results count as failures (default: none), e.g. an HTTP 503 response.
+     * Adds a rule saying which results of type {@code type} count as failures, e.g. an HTTP 503:
+     * {@code recordResult(HttpResponse.class, r -> r.statusCode() >= 500)}. The predicate is
+     * applied only to non-null results that are instances of {@code type}, so a rule can never
+     * fire on (or fail with a {@code ClassCastException} on) a result of another type, and a
+     * predicate written for another type does not compile. A result is a failure when any rule
+     * added to this builder matches it (default: no rule, no result is a failure). If a
+     * predicate throws, the call's permit is released uncounted and the exception propagates.
      *
-     * @param predicate non-null, thread-safe; it is given the raw result of the operation
+     * @param <T> the result type the rule applies to
+     * @param type the class of results the rule applies to, non-null
+     * @param predicate non-null, thread-safe
      * @return this builder
+     * @throws NullPointerException if {@code type} or {@code predicate} is null
      */
-    public Builder recordResult(Predicate<?> predicate) {
-      this.recordResult = predicate;
+    public <T> Builder recordResult(Class<T> type, Predicate<? super T> predicate) {
+      Objects.requireNonNull(type, "recordResult type must not be null");
+      Objects.requireNonNull(predicate, "recordResult predicate must not be null");
+      resultRules.add(ResultRule.of(type, predicate));
+      return this;
+    }
+
+    /**
+     * Adds a rule applied to every result, including {@code null}:
+     * {@code recordResult(r -> r == null)}. For a rule about one type, use
+     * {@link #recordResult(Class, Predicate)}, which is checked by the compiler.
+     *
+     * @param predicate non-null, thread-safe; given the raw result of the operation
+     * @return this builder
+     * @throws NullPointerException if {@code predicate} is null
+     */
+    public Builder recordResult(Predicate<Object> predicate) {
+      Objects.requireNonNull(predicate, "recordResult predicate must not be null");
+      resultRules.add(ResultRule.any(predicate));
       return this;
     }
 
@@ -657,7 +680,7 @@ public final class CircuitBreakerConfig {
      * @return this builder
      */
     public Builder ticker(Ticker ticker) {
-      this.ticker = ticker;
+      this.ticker = requireNonNull(ticker, "ticker");
       return this;
     }
 
@@ -672,7 +695,7 @@ public final class CircuitBreakerConfig {
      */
     public Builder slidingWindow(SlidingWindowType type, int calls) {
       this.windowSet = true;
-      this.windowType = type;
+      this.windowType = requireNonNull(type, "slidingWindow type");
       this.windowSize = calls;
       this.windowLength = null;
       this.windowSizedByDuration = false;
@@ -690,8 +713,8 @@ public final class CircuitBreakerConfig {
      */
     public Builder slidingWindow(SlidingWindowType type, Duration length) {
       this.windowSet = true;
-      this.windowType = type;
-      this.windowLength = length;
+      this.windowType = requireNonNull(type, "slidingWindow type");
+      this.windowLength = requireNonNull(length, "slidingWindow length");
       this.windowSize = 0;
       this.windowSizedByDuration = true;
       return this;
@@ -732,7 +755,7 @@ public final class CircuitBreakerConfig {
      * @return this builder
      */
     public Builder slowCallDurationThreshold(Duration threshold) {
-      this.slowCallDuration = threshold;
+      this.slowCallDuration = requireNonNull(threshold, "slowCallDurationThreshold");
       this.slowCallDurationSet = true;
       return this;
     }
@@ -769,13 +792,6 @@ public final class CircuitBreakerConfig {
       if (backoff) {
         checkDuration("openTimeoutBackoff maxOpenTimeout", maxOpenTimeout, openTimeout);
       }
-      checkNotNull("recordException", recordException);
-      checkNotNull("ignoreExceptions", ignoredExceptions);
-      for (int i = 0; i < ignoredExceptions.length; i++) {
-        checkNotNull("ignoreExceptions[" + i + "]", ignoredExceptions[i]);
-      }
-      checkNotNull("recordResult", recordResult);
-      checkNotNull("ticker", ticker);
       checkWindow();
       return new CircuitBreakerConfig(this);
     }
@@ -793,7 +809,11 @@ public final class CircuitBreakerConfig {
         }
         return;
       }
-      checkNotNull("slidingWindow type", windowType);
+      if (failureThresholdSet) {
+        throw new IllegalArgumentException("failureThreshold (" + failureThreshold
+            + " consecutive failures) and slidingWindow(" + windowType + ", ...) are alternative"
+            + " ways to trip; set one of them (with a window, use failureRateThreshold)");
+      }
       if (windowType == SlidingWindowType.COUNT_BASED) {
         if (windowSizedByDuration) {
           throw new IllegalArgumentException(
@@ -809,11 +829,9 @@ public final class CircuitBreakerConfig {
       }
       checkRange("failureRateThreshold", failureRateThreshold, 1, 100);
       if (minimumCallsSet) {
-        if (windowType == SlidingWindowType.COUNT_BASED && minimumNumberOfCalls > windowSize) {
-          throw new IllegalArgumentException("minimumNumberOfCalls must be in [1, " + windowSize
-              + "] (at most the window size): " + minimumNumberOfCalls);
-        }
-        checkRange("minimumNumberOfCalls", minimumNumberOfCalls, 1, MAX_MINIMUM_CALLS);
+        // a count window never holds more calls than its size
+        checkRange("minimumNumberOfCalls", minimumNumberOfCalls, 1,
+            windowType == SlidingWindowType.COUNT_BASED ? windowSize : MAX_MINIMUM_CALLS);
       }
       if (slowCallDurationSet) {
         checkDuration("slowCallDurationThreshold", slowCallDuration, Duration.ofNanos(1),
@@ -843,10 +861,8 @@ public final class CircuitBreakerConfig {
       }
     }
 
-    private static void checkNotNull(String name, Object value) {
-      if (value == null) {
-        throw new IllegalArgumentException(name + " must not be null");
-      }
+    private static <T> T requireNonNull(T value, String name) {
+      return Objects.requireNonNull(value, () -> name + " must not be null");
     }
   }
 }

@@ -134,7 +134,6 @@ class CircuitBreakerConfigTest {
     assertInvalid(b -> b.successThreshold(1024), "successThreshold must be in [1, 1023]: 1024");
     assertInvalid(b -> b.halfOpenMaxCalls(0), "halfOpenMaxCalls must be in [1, 1023]: 0");
     assertInvalid(b -> b.halfOpenMaxCalls(2000), "halfOpenMaxCalls must be in [1, 1023]: 2000");
-    assertInvalid(b -> b.openTimeout(null), "openTimeout must be in [PT0.001S, PT8760H]: null");
     assertInvalid(b -> b.openTimeout(Duration.ZERO),
         "openTimeout must be in [PT0.001S, PT8760H]: PT0S");
     assertInvalid(b -> b.openTimeout(Duration.ofSeconds(-1)),
@@ -149,17 +148,71 @@ class CircuitBreakerConfigTest {
         "openTimeoutBackoff multiplier must be in [1.0, 1000.0]: NaN");
     assertInvalid(b -> b.openTimeoutBackoff(1001, Duration.ofMinutes(5)),
         "openTimeoutBackoff multiplier must be in [1.0, 1000.0]: 1001.0");
-    assertInvalid(b -> b.openTimeoutBackoff(2, null),
-        "openTimeoutBackoff maxOpenTimeout must be in [PT1M, PT8760H]: null");
     assertInvalid(b -> b.openTimeoutBackoff(2, Duration.ofSeconds(59)),
         "openTimeoutBackoff maxOpenTimeout must be in [PT1M, PT8760H]: PT59S");
-    assertInvalid(b -> b.recordException(null), "recordException must not be null");
-    assertInvalid(b -> b.recordResult(null), "recordResult must not be null");
-    assertInvalid(b -> b.ticker(null), "ticker must not be null");
-    assertInvalid(b -> b.ignoreExceptions((Class<? extends Throwable>[]) null),
+  }
+
+  /** Java's convention for null arguments, applied everywhere: NPE at once, naming the argument. */
+  @Test
+  void nullArgumentsAreRejectedAtOnceWithANullPointerExceptionNamingThem() {
+    assertNull(b -> b.openTimeout(null), "openTimeout must not be null");
+    assertNull(b -> b.openTimeoutBackoff(2, null),
+        "openTimeoutBackoff maxOpenTimeout must not be null");
+    assertNull(b -> b.recordException(null), "recordException must not be null");
+    assertNull(b -> b.recordResult((Predicate<Object>) null),
+        "recordResult predicate must not be null");
+    assertNull(b -> b.recordResult(String.class, null), "recordResult predicate must not be null");
+    assertNull(b -> b.recordResult(null, r -> true), "recordResult type must not be null");
+    assertNull(b -> b.ticker(null), "ticker must not be null");
+    assertNull(b -> b.ignoreExceptions((Class<? extends Throwable>[]) null),
         "ignoreExceptions must not be null");
-    assertInvalid(b -> b.ignoreExceptions(IOException.class, null),
+    assertNull(b -> b.ignoreExceptions(IOException.class, null),
         "ignoreExceptions[1] must not be null");
+    assertNull(b -> b.slowCallDurationThreshold(null),
+        "slowCallDurationThreshold must not be null");
+    CircuitBreaker breaker = CircuitBreaker.ofDefaults("x");
+    assertThatThrownBy(() -> breaker.call(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("operation must not be null");
+    assertThatThrownBy(() -> breaker.callAsync(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("operation must not be null");
+    assertThatThrownBy(() -> breaker.onStateChange(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("listener must not be null");
+  }
+
+  private static void assertNull(Setter setter, String message) {
+    assertThatThrownBy(() -> setter.apply(CircuitBreakerConfig.builder()))
+        .isInstanceOf(NullPointerException.class).hasMessage(message);
+  }
+
+  @Test
+  void aTypedResultRuleFiresOnlyOnResultsOfItsType() throws Exception {
+    CircuitBreaker b = CircuitBreaker.of("r", CircuitBreakerConfig.builder().failureThreshold(2)
+        .recordResult(Integer.class, code -> code >= 500)
+        .recordResult(String.class, s -> s.startsWith("ERR")).build());
+    b.call(() -> 503);
+    assertThat(b.failureCount()).isEqualTo(1);
+    // a String is not an Integer: the Integer rule never sees it (no ClassCastException), and
+    // the String rule says it is fine: a success, which clears the count
+    assertThat(b.call(() -> "fine")).isEqualTo("fine");
+    assertThat(b.failureCount()).isZero();
+    b.call(() -> 503);
+    b.call(() -> null); // no rule applies to null: a success
+    b.call(() -> java.util.List.of(503)); // no rule for lists: a success
+    assertThat(b.failureCount()).isZero();
+    b.call(() -> "ERR 1");
+    b.call(() -> 500);
+    assertThat(b.state()).isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
+  void anUntypedResultRuleSeesEveryResultIncludingNull() throws Exception {
+    CircuitBreaker b = CircuitBreaker.of("r", CircuitBreakerConfig.builder().failureThreshold(5)
+        .recordResult(r -> r == null).build());
+    b.call(() -> null);
+    b.call(() -> 1);
+    assertThat(b.failureCount()).isZero(); // the success cleared it
+    b.call(() -> null);
+    assertThat(b.failureCount()).isEqualTo(1);
   }
 
   @Test
@@ -209,8 +262,8 @@ class CircuitBreakerConfigTest {
   @Test
   void nullNameOrConfigIsRejected() {
     assertThatThrownBy(() -> CircuitBreaker.of(null, CircuitBreakerConfig.defaults()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("name must not be null");
+        .isInstanceOf(NullPointerException.class).hasMessage("name must not be null");
     assertThatThrownBy(() -> CircuitBreaker.of("x", null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("config must not be null");
+        .isInstanceOf(NullPointerException.class).hasMessage("config must not be null");
   }
 }

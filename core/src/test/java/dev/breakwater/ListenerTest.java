@@ -140,6 +140,6 @@ class ListenerTest {
   @Test
   void aNullListenerIsRejected() {
     assertThatThrownBy(() -> b.onStateChange(null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("listener must not be null");
+        .isInstanceOf(NullPointerException.class).hasMessage("listener must not be null");
   }
 }

@@ -560,15 +560,28 @@ class SlidingWindowTest {
           "slidingWindow(TIME_BASED, ...) is sized by a Duration, not in calls: 10");
       assertInvalid(b -> b.slidingWindow(COUNT_BASED, Duration.ofSeconds(1)),
           "slidingWindow(COUNT_BASED, ...) is sized in calls, not by a Duration: PT1S");
-      assertInvalid(b -> b.slidingWindow(null, 10), "slidingWindow type must not be null");
+      assertThatThrownBy(() -> CircuitBreakerConfig.builder().slidingWindow(null, 10))
+          .isInstanceOf(NullPointerException.class).hasMessage("slidingWindow type must not be null");
+      assertThatThrownBy(() -> CircuitBreakerConfig.builder().slidingWindow(TIME_BASED, null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("slidingWindow length must not be null");
       assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).failureRateThreshold(0),
           "failureRateThreshold must be in [1, 100]: 0");
       assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).failureRateThreshold(101),
           "failureRateThreshold must be in [1, 100]: 101");
       assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).minimumNumberOfCalls(11),
-          "minimumNumberOfCalls must be in [1, 10] (at most the window size): 11");
+          "minimumNumberOfCalls must be in [1, 10]: 11");
       assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10).minimumNumberOfCalls(0),
-          "minimumNumberOfCalls must be in [1, 1000000]: 0");
+          "minimumNumberOfCalls must be in [1, 10]: 0"); // a count window's range, not a time window's
+      assertInvalid(b -> b.slidingWindow(TIME_BASED, Duration.ofSeconds(1))
+          .minimumNumberOfCalls(0), "minimumNumberOfCalls must be in [1, 1000000]: 0");
+      assertInvalid(b -> b.failureThreshold(3).slidingWindow(COUNT_BASED, 10),
+          "failureThreshold (3 consecutive failures) and slidingWindow(COUNT_BASED, ...) are"
+              + " alternative ways to trip; set one of them (with a window, use"
+              + " failureRateThreshold)");
+      // a threshold inherited from a preset is not an explicit setting: presets adapt to windows
+      assertThat(CircuitBreakerConfig.aggressive().toBuilder().slidingWindow(COUNT_BASED, 10)
+          .build().halfOpenMaxCalls()).isEqualTo(1);
       assertInvalid(b -> b.slidingWindow(TIME_BASED, Duration.ofSeconds(1))
           .minimumNumberOfCalls(1_000_001), "minimumNumberOfCalls must be in [1, 1000000]: 1000001");
       assertInvalid(b -> b.slidingWindow(COUNT_BASED, 10)
