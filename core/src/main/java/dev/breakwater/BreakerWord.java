@@ -17,8 +17,17 @@ package dev.breakwater;
  * +-----+----------------+----------+------------+------------+--------------------+
  * | 1 0 |   generation   |  level   |  inFlight  | successes  | since (20 bits)    |  HALF_OPEN
  * +-----+----------------+----------+------------+------------+--------------------+
- * | 1 1 |   generation   |                        0                                |  FORCED_OPEN
+ * | 1 1 |   generation   |mode|            mode-specific (44 bits)                 |  held (below)
  * +-----+----------------+-------------------------------------------------------+
+ *
+ *  held: an operator's state; the 2-bit mode (bits 45-44) says which
+ *  45 44 43    39 38                                                              0
+ * +-----+--------+------------------------------------------------------------------+
+ * | 0 0 |                              0                                           |  FORCED_OPEN
+ * | 0 1 |                              0                                           |  DISABLED
+ * | 1 0 |                    unused (0)                     |  failures (16 bits)  |  METRICS_ONLY
+ * | 1 1 | shift  |   deadline (39 bits, units of 2^shift ns)                        |  FORCED_OPEN until
+ * +-----+--------+------------------------------------------------------------------+
  * </pre>
  *
  * <ul>
@@ -32,9 +41,14 @@ package dev.breakwater;
  *       config picks the shift so that the longest open timeout is below {@code 2^24} units.
  *   <li><b>inFlight</b>, <b>successes</b> (HALF_OPEN): probes admitted and not yet reported, and
  *       successes reported, both 0..1023.
- *   <li><b>since</b> (HALF_OPEN): the ticker value at which HALF_OPEN was entered, rounded down to
- *       units of {@code 2^sinceShift} ns and kept modulo {@code 2^20}; the config picks the shift
- *       so that the open timeout is below {@code 2^10} units. Used only to detect hung probes.
+ *   <li><b>since</b> (HALF_OPEN): the ticker value at which the probe slots last filled up,
+ *       rounded down to units of {@code 2^sinceShift} ns and kept modulo {@code 2^20}; the config
+ *       picks the shift so that the open timeout is below {@code 2^10} units. Used only to
+ *       detect hung probes.
+ *   <li><b>mode</b> (held): FORCED_OPEN (until reset), DISABLED (admit everything, record
+ *       nothing), METRICS_ONLY (admit everything, count, never trip: its <b>failures</b> field
+ *       is the CLOSED one's, saturating), or FORCED_OPEN until a deadline kept like OPEN's, with
+ *       its unit's <b>shift</b> in the word (the duration is not in the config).
  * </ul>
  *
  * <p>A permit handed out by {@code tryAcquire} is the generation of the word that admitted it. Any
@@ -91,9 +105,56 @@ final class BreakerWord {
   /** The open timeout is kept below {@code 2^HUNG_TIMEOUT_UNIT_BITS} "since" units. */
   static final int HUNG_TIMEOUT_UNIT_BITS = 10;
 
+  // ---- held (state code 3): an operator's state, told apart by a mode ----
+  static final int MODE_SHIFT = 44;
+  static final long MODE_MASK = 3;
+  static final int MODE_FORCED_OPEN = 0;
+  static final int MODE_DISABLED = 1;
+  static final int MODE_METRICS_ONLY = 2;
+  static final int MODE_FORCED_UNTIL = 3;
+  static final int UNTIL_SHIFT_SHIFT = 39;
+  static final long UNTIL_SHIFT_MASK = (1L << 5) - 1;
+  static final int UNTIL_DEADLINE_BITS = 39;
+  static final long UNTIL_DEADLINE_MASK = (1L << UNTIL_DEADLINE_BITS) - 1;
+
+  // ---- public states: CircuitBreaker.State ordinals ----
+  static final int PUBLIC_DISABLED = 4;
+  static final int PUBLIC_METRICS_ONLY = 5;
+
   // ---- accessors ----
   static int state(long w) {
     return (int) (w >>> STATE_SHIFT);
+  }
+
+  /** The public state ({@code CircuitBreaker.State} ordinal) of any word. */
+  static int publicState(long w) {
+    int state = state(w);
+    if (state != FORCED_OPEN) {
+      return state;
+    }
+    switch (mode(w)) {
+      case MODE_DISABLED:
+        return PUBLIC_DISABLED;
+      case MODE_METRICS_ONLY:
+        return PUBLIC_METRICS_ONLY;
+      default:
+        return FORCED_OPEN; // indefinitely or until a deadline
+    }
+  }
+
+  /** Whether the word counts outcomes in a CLOSED-like period: CLOSED or METRICS_ONLY. */
+  static boolean isRecording(long w) {
+    int state = state(w);
+    return state == CLOSED || (state == FORCED_OPEN && mode(w) == MODE_METRICS_ONLY);
+  }
+
+  /** The mode of a held word (state code 3). */
+  static int mode(long w) {
+    return (int) ((w >>> MODE_SHIFT) & MODE_MASK);
+  }
+
+  static int untilShift(long w) {
+    return (int) ((w >>> UNTIL_SHIFT_SHIFT) & UNTIL_SHIFT_MASK);
   }
 
   static int generation(long w) {
@@ -160,6 +221,21 @@ final class BreakerWord {
     return header(FORCED_OPEN, generation);
   }
 
+  static long disabled(int generation) {
+    return header(FORCED_OPEN, generation) | ((long) MODE_DISABLED << MODE_SHIFT);
+  }
+
+  static long metricsOnly(int generation, int failures) {
+    return header(FORCED_OPEN, generation) | ((long) MODE_METRICS_ONLY << MODE_SHIFT)
+        | (failures & FAILURES_MASK);
+  }
+
+  /** FORCED_OPEN until {@code deadlineUnits} (units of {@code 2^shift} ns, shift at most 25). */
+  static long forcedOpenUntil(int generation, int shift, long deadlineUnits) {
+    return header(FORCED_OPEN, generation) | ((long) MODE_FORCED_UNTIL << MODE_SHIFT)
+        | ((shift & UNTIL_SHIFT_MASK) << UNTIL_SHIFT_SHIFT) | (deadlineUnits & UNTIL_DEADLINE_MASK);
+  }
+
   // ---- time ----
 
   /**
@@ -181,6 +257,16 @@ final class BreakerWord {
     return (diff << (64 - DEADLINE_BITS)) >> (64 - DEADLINE_BITS);
   }
 
+  /**
+   * Units left until a timed FORCED_OPEN word's deadline, as {@link #remainingUnits} does for
+   * OPEN, on the 39-bit field (continuous across a ticker wrap for shifts up to 25).
+   */
+  static long remainingUntilUnits(long w, long now) {
+    int shift = untilShift(w);
+    long diff = (w & UNTIL_DEADLINE_MASK) - ((now >> shift) & UNTIL_DEADLINE_MASK);
+    return (diff << (64 - UNTIL_DEADLINE_BITS)) >> (64 - UNTIL_DEADLINE_BITS);
+  }
+
   static long sinceUnits(long now, int shift) {
     return (now >> shift) & SINCE_MASK;
   }
@@ -200,7 +286,17 @@ final class BreakerWord {
         return "HALF_OPEN[gen=" + generation(w) + ", level=" + level(w) + ", inFlight="
             + inFlight(w) + ", successes=" + successes(w) + ", since=" + since(w) + "]";
       default:
-        return "FORCED_OPEN[gen=" + generation(w) + "]";
+        switch (mode(w)) {
+          case MODE_DISABLED:
+            return "DISABLED[gen=" + generation(w) + "]";
+          case MODE_METRICS_ONLY:
+            return "METRICS_ONLY[gen=" + generation(w) + ", failures=" + failures(w) + "]";
+          case MODE_FORCED_UNTIL:
+            return "FORCED_OPEN[gen=" + generation(w) + ", until=" + (w & UNTIL_DEADLINE_MASK)
+                + " << " + untilShift(w) + "]";
+          default:
+            return "FORCED_OPEN[gen=" + generation(w) + "]";
+        }
     }
   }
 }

@@ -87,13 +87,28 @@ public final class CircuitBreaker {
     OPEN,
     /** A limited number of probe calls test the dependency. */
     HALF_OPEN,
-    /** Calls are rejected until {@link CircuitBreaker#reset()}. */
-    FORCED_OPEN;
+    /**
+     * Calls are rejected until {@link CircuitBreaker#reset()}, or, after
+     * {@link CircuitBreaker#forceOpen(Duration)}, until that duration has passed (then the next
+     * call is a probe, as when an open timeout passes).
+     */
+    FORCED_OPEN,
+    /**
+     * An operator's kill switch ({@link CircuitBreaker#disable()}): every call is admitted and
+     * nothing is recorded, until {@link CircuitBreaker#reset()} or another state is forced.
+     */
+    DISABLED,
+    /**
+     * Every call is admitted and outcomes are counted (consecutive failures or the sliding
+     * window, and statistics), but the breaker never trips ({@link CircuitBreaker#metricsOnly()}):
+     * to watch what a breaker would do before enforcing it.
+     */
+    METRICS_ONLY;
 
-    private static final State[] BY_CODE = values();
+    private static final State[] BY_ORDINAL = values();
 
-    static State of(int code) {
-      return BY_CODE[code];
+    static State of(int ordinal) {
+      return BY_ORDINAL[ordinal];
     }
   }
 
@@ -365,7 +380,7 @@ public final class CircuitBreaker {
    * @return the state
    */
   public State state() {
-    return State.of(BreakerWord.state(word()));
+    return State.of(BreakerWord.publicState(word()));
   }
 
   /**
@@ -373,7 +388,8 @@ public final class CircuitBreaker {
    * timeout (with its backoff) has passed, rounded up to the deadline's resolution (at most
    * max(1 &micro;s, 1/1000 of the wait) more than the exact time); {@link Duration#ZERO} once it has
    * passed (the next call will be the probe) and in CLOSED and HALF_OPEN;
-   * {@code Duration.ofNanos(Long.MAX_VALUE)} in FORCED_OPEN (not until {@link #reset()}). The same
+   * {@code Duration.ofNanos(Long.MAX_VALUE)} in FORCED_OPEN (not until {@link #reset()}), the time
+   * left of a {@link #forceOpen(Duration)}, {@link Duration#ZERO} in DISABLED and METRICS_ONLY. The same
    * value a rejection's {@link CallNotPermittedException#retryAfter()} carries. Reads the ticker
    * in OPEN only.
    *
@@ -385,20 +401,28 @@ public final class CircuitBreaker {
       case OPEN:
         return Duration.ofNanos(openWait(w, config.ticker.read(), config));
       case FORCED_OPEN:
-        return Duration.ofNanos(Long.MAX_VALUE);
+        switch (BreakerWord.mode(w)) {
+          case BreakerWord.MODE_FORCED_OPEN:
+            return Duration.ofNanos(Long.MAX_VALUE);
+          case BreakerWord.MODE_FORCED_UNTIL:
+            return Duration.ofNanos(forcedWait(w, config.ticker.read()));
+          default:
+            return Duration.ZERO;
+        }
       default:
         return Duration.ZERO;
     }
   }
 
   /**
-   * Consecutive failures counted in the current CLOSED period; 0 in the other states.
+   * Consecutive failures counted in the current CLOSED (or METRICS_ONLY) period; 0 in the other
+   * states.
    *
    * @return the failure count
    */
   public int failureCount() {
     long w = word();
-    return BreakerWord.state(w) == CLOSED ? BreakerWord.failures(w) : 0;
+    return BreakerWord.isRecording(w) ? BreakerWord.failures(w) : 0;
   }
 
   /**
@@ -449,7 +473,7 @@ public final class CircuitBreaker {
     // just closed or was reset shows an empty window, not the one that opened it); otherwise the
     // last CLOSED period's, frozen, which says why the breaker opened.
     long word = word();
-    int generation = BreakerWord.state(word) == CLOSED ? BreakerWord.generation(word) : -1;
+    int generation = BreakerWord.isRecording(word) ? BreakerWord.generation(word) : -1;
     long now = w.needsClock() ? config.ticker.read() : 0;
     return w.metrics(generation, now);
   }
@@ -477,34 +501,89 @@ public final class CircuitBreaker {
    * Starts a new generation: outcomes of calls admitted before the reset are ignored.
    */
   public void reset() {
-    long w;
-    // CAS loop: retried only when another thread changed the word, i.e. made progress.
-    long next;
-    do {
-      w = word();
-      next = BreakerWord.closed(BreakerWord.nextGeneration(w), 0);
-    } while (!cas(w, next));
-    leftClosed(w, next);
-    announce(BreakerWord.state(w), CLOSED);
+    hold(CLOSED_TARGET, 0);
   }
 
   /**
    * Moves the breaker to FORCED_OPEN: every call is rejected until {@link #reset()}. Starts a new
-   * generation. Does nothing if already FORCED_OPEN.
+   * generation. Does nothing if already FORCED_OPEN indefinitely.
    */
   public void forceOpen() {
+    hold(BreakerWord.MODE_FORCED_OPEN, 0);
+  }
+
+  /**
+   * Moves the breaker to FORCED_OPEN for {@code duration}: every call is rejected until it has
+   * passed (never early, at most max(1 &micro;s, duration / 1000) late), then the next call is
+   * admitted as the first probe of a HALF_OPEN period with the backoff at its base, as when an
+   * open timeout passes. {@link #reset()} or another control ends it early. Starts a new
+   * generation; replaces an earlier forced state.
+   *
+   * @param duration how long to reject, in [1 ns, 365 days]
+   * @throws NullPointerException if {@code duration} is null
+   * @throws IllegalArgumentException if {@code duration} is out of range
+   */
+  public void forceOpen(Duration duration) {
+    Objects.requireNonNull(duration, "duration must not be null");
+    if (duration.isNegative() || duration.isZero()
+        || duration.compareTo(CircuitBreakerConfig.MAX_OPEN_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("duration must be in [PT0.000000001S, "
+          + CircuitBreakerConfig.MAX_OPEN_TIMEOUT + "]: " + duration);
+    }
+    hold(BreakerWord.MODE_FORCED_UNTIL, duration.toNanos());
+  }
+
+  /**
+   * Moves the breaker to DISABLED, an operator's kill switch: every call is admitted and nothing
+   * is recorded until {@link #reset()} (or another forced state). Starts a new generation; does
+   * nothing if already DISABLED.
+   */
+  public void disable() {
+    hold(BreakerWord.MODE_DISABLED, 0);
+  }
+
+  /**
+   * Moves the breaker to METRICS_ONLY: every call is admitted and its outcome is counted (the
+   * consecutive failures, or the sliding window, from zero) but the breaker never trips, until
+   * {@link #reset()} (or another forced state). For watching a breaker's verdicts before
+   * enforcing them. Starts a new generation; does nothing if already METRICS_ONLY.
+   */
+  public void metricsOnly() {
+    hold(BreakerWord.MODE_METRICS_ONLY, 0);
+  }
+
+  /** {@link #hold}'s target for {@link #reset()}. */
+  private static final int CLOSED_TARGET = -1;
+
+  /**
+   * The operator's transitions: to CLOSED ({@code target} {@link #CLOSED_TARGET}) or to a held
+   * mode ({@code nanos}: the duration of a timed FORCED_OPEN), from any state, by one CAS.
+   */
+  private void hold(int target, long nanos) {
     long w;
-    // CAS loop: retried only when another thread changed the word, i.e. made progress.
     long next;
+    // CAS loop: retried only when another thread changed the word, i.e. made progress.
     do {
       w = word();
-      if (BreakerWord.state(w) == FORCED_OPEN) {
-        return;
+      int generation = BreakerWord.nextGeneration(w);
+      if (target == CLOSED_TARGET) {
+        next = BreakerWord.closed(generation, 0);
+      } else if (target == BreakerWord.MODE_FORCED_UNTIL) {
+        int shift = CircuitBreakerConfig.deadlineShift(nanos);
+        next = BreakerWord.forcedOpenUntil(generation, shift,
+            BreakerWord.deadlineUnits(config.ticker.read(), nanos, shift));
+      } else if (BreakerWord.state(w) == FORCED_OPEN && BreakerWord.mode(w) == target) {
+        return; // already there
+      } else if (target == BreakerWord.MODE_FORCED_OPEN) {
+        next = BreakerWord.forcedOpen(generation);
+      } else if (target == BreakerWord.MODE_DISABLED) {
+        next = BreakerWord.disabled(generation);
+      } else {
+        next = BreakerWord.metricsOnly(generation, 0);
       }
-      next = BreakerWord.forcedOpen(BreakerWord.nextGeneration(w));
     } while (!cas(w, next));
     leftClosed(w, next);
-    announce(BreakerWord.state(w), FORCED_OPEN);
+    announce(BreakerWord.publicState(w), BreakerWord.publicState(next));
   }
 
   /**
@@ -580,10 +659,13 @@ public final class CircuitBreaker {
     return word();
   }
 
-  /** Whether the word is CLOSED in {@code generation}; asked by the window (see SlidingWindow). */
-  boolean isClosedIn(int generation) {
+  /**
+   * Whether the word records outcomes (CLOSED or METRICS_ONLY) in {@code generation}; asked by
+   * the window (see SlidingWindow).
+   */
+  boolean isRecordingIn(int generation) {
     long w = word();
-    return BreakerWord.state(w) == CLOSED && BreakerWord.generation(w) == generation;
+    return BreakerWord.isRecording(w) && BreakerWord.generation(w) == generation;
   }
 
   /** Whether the word's generation is {@code generation}; asked by the window. */
@@ -596,7 +678,7 @@ public final class CircuitBreaker {
    * period of a window breaker, the window finishes it (see {@link SlidingWindow#finish}).
    */
   private void leftClosed(long from, long to) {
-    if (window != null && BreakerWord.state(from) == CLOSED) {
+    if (window != null && BreakerWord.isRecording(from)) {
       window.finish(this, BreakerWord.generation(from), BreakerWord.generation(to));
     }
   }
@@ -671,10 +753,50 @@ public final class CircuitBreaker {
           }
           break;
         }
-        default:
-          return Long.MIN_VALUE;
+        default: {
+          // Held by an operator: the mode decides.
+          int mode = BreakerWord.mode(w);
+          if (mode == BreakerWord.MODE_DISABLED || mode == BreakerWord.MODE_METRICS_ONLY) {
+            return BreakerWord.generation(w); // admits, like CLOSED; nothing changes
+          }
+          if (mode == BreakerWord.MODE_FORCED_OPEN) {
+            return Long.MIN_VALUE;
+          }
+          long now = c.ticker.read();
+          long wait = forcedWait(w, now);
+          if (wait > 0) {
+            return -1 - (FORCED_WAIT_BIAS + wait);
+          }
+          // The forced duration has passed: like an expired OPEN, exactly one caller wins this
+          // CAS and becomes the first probe (backoff at its base); losers re-read.
+          long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), 0, 1, 0,
+              BreakerWord.sinceUnits(now, c.sinceShift));
+          if (cas(w, next)) {
+            announce(FORCED_OPEN, HALF_OPEN);
+            return BreakerWord.generation(next);
+          }
+          break;
+        }
       }
     }
+  }
+
+  /**
+   * Added to a timed FORCED_OPEN's wait in a rejection code, so that {@link #rejection} can tell
+   * it from OPEN's (waits are below 2^56 ns).
+   */
+  private static final long FORCED_WAIT_BIAS = 1L << 60;
+
+  /** Like {@link #openWait} for a timed FORCED_OPEN word; 0 once its duration has passed. */
+  private static long forcedWait(long w, long now) {
+    int shift = BreakerWord.untilShift(w);
+    long remaining = BreakerWord.remainingUntilUnits(w, now);
+    // a duration is below 2^31 units (see CircuitBreakerConfig.deadlineShift); anything larger
+    // is a deadline that wrapped long ago: expired
+    if (remaining <= 0 || remaining > (1L << 31) + 1) {
+      return 0;
+    }
+    return (remaining << shift) - (now & ((1L << shift) - 1));
   }
 
   /**
@@ -754,8 +876,17 @@ public final class CircuitBreaker {
         } else if (cas(w, w + SUCCESS_ONE - IN_FLIGHT_ONE)) {
           return;
         }
+      } else if (BreakerWord.isRecording(w)) { // METRICS_ONLY: count like CLOSED, never trip
+        if (window != null) {
+          recordInWindow(w, WindowTotals.PRESENT | slowBit(durationNanos), end);
+          return;
+        }
+        if (BreakerWord.failures(w) == 0
+            || cas(w, BreakerWord.metricsOnly(BreakerWord.generation(w), 0))) {
+          return;
+        }
       } else {
-        return; // OPEN and FORCED_OPEN issue no permits of their own generation
+        return; // OPEN, FORCED_OPEN and DISABLED record nothing
       }
       // CAS lost to a concurrent change of the word: re-read and re-decide.
     }
@@ -795,6 +926,17 @@ public final class CircuitBreaker {
         }
         if (cas(w, reopened(w, c.ticker.read(), c))) {
           announce(HALF_OPEN, OPEN);
+          return;
+        }
+      } else if (BreakerWord.isRecording(w)) { // METRICS_ONLY: count like CLOSED, never trip
+        if (window != null) {
+          recordInWindow(w, WindowTotals.PRESENT | WindowTotals.FAILED | slowBit(durationNanos),
+              end);
+          return;
+        }
+        int failures = BreakerWord.failures(w);
+        // saturates: the count says "at least 65,535" rather than wrapping to zero
+        if (failures == BreakerWord.MAX_FAILURES || cas(w, w + 1)) {
           return;
         }
       } else {
@@ -934,8 +1076,17 @@ public final class CircuitBreaker {
 
   CallNotPermittedException rejection(long code) {
     long retryAfter = -1 - code;
-    State state = retryAfter == 0 ? State.HALF_OPEN
-        : retryAfter == Long.MAX_VALUE ? State.FORCED_OPEN : State.OPEN;
+    State state;
+    if (retryAfter == 0) {
+      state = State.HALF_OPEN;
+    } else if (retryAfter == Long.MAX_VALUE) {
+      state = State.FORCED_OPEN;
+    } else if (retryAfter >= FORCED_WAIT_BIAS) {
+      state = State.FORCED_OPEN;
+      retryAfter -= FORCED_WAIT_BIAS;
+    } else {
+      state = State.OPEN;
+    }
     return new CallNotPermittedException(name, state, retryAfter);
   }
 
@@ -948,7 +1099,7 @@ public final class CircuitBreaker {
     State from = State.of(fromCode);
     State to = State.of(toCode);
     System.Logger.Level level = to == State.OPEN || to == State.FORCED_OPEN
-        ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
+        || to == State.DISABLED ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
     try {
       if (LOG.isLoggable(level)) {
         LOG.log(level, "CircuitBreaker ''{0}'' {1} -> {2}", name, from, to);

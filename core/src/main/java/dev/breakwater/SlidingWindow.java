@@ -18,7 +18,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p><b>Staleness is decided by the breaker's word, never by a generation distance.</b> A recorder
  * whose generation does not match the current period's asks the breaker whether its generation
- * is still the CLOSED one ({@link CircuitBreaker#isClosedIn(int)}), <em>after</em> reading the
+ * is still the CLOSED one ({@link CircuitBreaker#isRecordingIn(int)}), <em>after</em> reading the
  * current period. If it is, the current period is older (a newer one is installed only by a
  * recorder that saw the word in a later generation, before it installed it, so this read would
  * see that later word too), and the recorder installs its own; if it is not, the recorder is
@@ -119,7 +119,7 @@ abstract class SlidingWindow {
         return p;
       }
       // p is another period's, or finished. Ask the word (read after p: see the class comment).
-      if (!breaker.isClosedIn(generation)) {
+      if (!breaker.isRecordingIn(generation)) {
         return null;
       }
       // CAS so that exactly one fresh period is installed per CLOSED period; a loser re-reads
