@@ -92,18 +92,35 @@ class ModelBasedTest {
       } else if (op < 97) {
         ticker.advance(Duration.ofSeconds(1 + random.nextInt(random.nextInt(10) == 0 ? 40 : 3)));
         what = "advance";
-      } else if (op < 99) {
+      } else if (op < 98) {
         breaker.reset();
         model.reset();
         what = "reset";
       } else {
-        breaker.forceOpen();
-        model.forceOpen();
-        what = "forceOpen";
+        int control = random.nextInt(4);
+        if (control == 0) {
+          breaker.forceOpen();
+          model.forceOpen();
+          what = "forceOpen";
+        } else if (control == 1) {
+          Duration d = Duration.ofMillis(2_500 + 1_000L * random.nextInt(5)); // off whole seconds
+          breaker.forceOpen(d);
+          model.forceOpenFor(d.toNanos(), ticker.now());
+          what = "forceOpen(" + d + ")";
+        } else if (control == 2) {
+          breaker.disable();
+          model.hold(4);
+          what = "disable";
+        } else {
+          breaker.metricsOnly();
+          model.hold(5);
+          what = "metricsOnly";
+        }
       }
       String ctx = "step " + step + " after " + what + ": " + breaker + " vs " + model;
       assertThat(breaker.state().ordinal()).as(ctx).isEqualTo(model.state);
-      assertThat(breaker.failureCount()).as(ctx).isEqualTo(model.state == 0 ? model.failures : 0);
+      assertThat(breaker.failureCount()).as(ctx)
+          .isEqualTo(model.state == 0 || model.state == 5 ? model.failures : 0);
       assertThat(breaker.successCount()).as(ctx).isEqualTo(model.state == 2 ? model.successes : 0);
       assertThat(breaker.probesInFlight()).as(ctx).isEqualTo(model.state == 2 ? model.inFlight : 0);
       assertThat(breaker.backoffLevel()).as(ctx)
@@ -116,7 +133,11 @@ class ModelBasedTest {
     }
   }
 
-  /** The semantics, written as plainly as possible. States use the enum's ordinals. */
+  /**
+   * The semantics, written as plainly as possible. States use the enum's ordinals: 0 CLOSED,
+   * 1 OPEN, 2 HALF_OPEN, 3 FORCED_OPEN (indefinitely, or until {@code until} when
+   * {@code timed}), 4 DISABLED, 5 METRICS_ONLY.
+   */
   static final class Model {
     final CircuitBreakerConfig c;
     int state;
@@ -127,6 +148,8 @@ class ModelBasedTest {
     int inFlight;
     int successes;
     long since;
+    boolean timed;
+    long until;
 
     Model(CircuitBreakerConfig c) {
       this.c = c;
@@ -155,8 +178,17 @@ class ModelBasedTest {
             reopen(now);
           }
           return -1;
+        case 3:
+          if (!timed || now - until < 0) {
+            return -1;
+          }
+          enter(2);
+          level = 0;
+          inFlight = 1;
+          since = now;
+          return generation;
         default:
-          return -1;
+          return generation; // DISABLED and METRICS_ONLY admit everything
       }
     }
 
@@ -164,7 +196,7 @@ class ModelBasedTest {
       if (permit != generation) {
         return;
       }
-      if (state == 0) {
+      if (state == 0 || state == 5) {
         failures = 0;
       } else if (state == 2 && inFlight > 0) {
         inFlight--;
@@ -187,6 +219,8 @@ class ModelBasedTest {
         }
       } else if (state == 2 && inFlight > 0) {
         reopen(now);
+      } else if (state == 5) {
+        failures = Math.min(failures + 1, 65_535); // counts, never trips
       }
     }
 
@@ -202,8 +236,21 @@ class ModelBasedTest {
     }
 
     void forceOpen() {
-      if (state != 3) {
+      if (state != 3 || timed) {
         enter(3);
+        timed = false;
+      }
+    }
+
+    void forceOpenFor(long nanos, long now) {
+      enter(3);
+      timed = true;
+      until = now + nanos;
+    }
+
+    void hold(int held) {
+      if (state != held) {
+        enter(held);
       }
     }
 
