@@ -138,6 +138,8 @@ public final class CircuitBreaker {
   private final CircuitBreakerConfig config;
   /** The failure-rate policy; null when counting consecutive failures (the default). */
   private final SlidingWindow window;
+  /** Call statistics; null unless the config records them. */
+  private final CallStats stats;
   /** All mutable state; see {@link BreakerWord}. Changed only by CAS. */
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
@@ -148,6 +150,7 @@ public final class CircuitBreaker {
     this.name = name;
     this.config = config;
     this.window = config.newWindow();
+    this.stats = config.recordsStats ? new CallStats() : null;
     this.word = BreakerWord.closed(0, 0);
   }
 
@@ -189,7 +192,7 @@ public final class CircuitBreaker {
    */
   public <T> T call(Callable<? extends T> operation) throws Exception {
     Objects.requireNonNull(operation, "operation must not be null");
-    long permit = acquire();
+    long permit = admit();
     if (permit < 0) {
       throw rejection(permit);
     }
@@ -215,7 +218,7 @@ public final class CircuitBreaker {
    */
   public <T> T supply(Supplier<? extends T> operation) {
     Objects.requireNonNull(operation, "operation must not be null");
-    long permit = acquire();
+    long permit = admit();
     if (permit < 0) {
       throw rejection(permit);
     }
@@ -239,7 +242,7 @@ public final class CircuitBreaker {
    */
   public void run(Runnable operation) {
     Objects.requireNonNull(operation, "operation must not be null");
-    long permit = acquire();
+    long permit = admit();
     if (permit < 0) {
       throw rejection(permit);
     }
@@ -272,7 +275,7 @@ public final class CircuitBreaker {
    */
   public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> operation) {
     Objects.requireNonNull(operation, "operation must not be null");
-    long permit = acquire();
+    long permit = admit();
     if (permit < 0) {
       return CompletableFuture.failedFuture(rejection(permit));
     }
@@ -302,7 +305,7 @@ public final class CircuitBreaker {
    * @return a permit (in [0, 65535]) or {@link #REJECTED}
    */
   public long tryAcquire() {
-    long permit = acquire();
+    long permit = admit();
     return permit < 0 ? REJECTED : permit;
   }
 
@@ -314,6 +317,7 @@ public final class CircuitBreaker {
    */
   public void onSuccess(long permit) {
     checkPermit(permit);
+    count(CallStats.SUCCESSFUL, UNTIMED);
     success(permit);
   }
 
@@ -325,6 +329,7 @@ public final class CircuitBreaker {
    */
   public void onFailure(long permit) {
     checkPermit(permit);
+    count(CallStats.FAILED, UNTIMED);
     failure(permit);
   }
 
@@ -340,6 +345,7 @@ public final class CircuitBreaker {
   public void onSuccess(long permit, long durationNanos) {
     checkPermit(permit);
     checkDuration(durationNanos);
+    count(CallStats.SUCCESSFUL, durationNanos);
     success(permit, durationNanos, UNKNOWN_TIME);
   }
 
@@ -355,6 +361,7 @@ public final class CircuitBreaker {
   public void onFailure(long permit, long durationNanos) {
     checkPermit(permit);
     checkDuration(durationNanos);
+    count(CallStats.FAILED, durationNanos);
     failure(permit, durationNanos, UNKNOWN_TIME);
   }
 
@@ -368,6 +375,7 @@ public final class CircuitBreaker {
    */
   public void onIgnored(long permit) {
     checkPermit(permit);
+    count(CallStats.IGNORED, UNTIMED);
     ignored(permit);
   }
 
@@ -476,6 +484,27 @@ public final class CircuitBreaker {
     int generation = BreakerWord.isRecording(word) ? BreakerWord.generation(word) : -1;
     long now = w.needsClock() ? config.ticker.read() : 0;
     return w.metrics(generation, now);
+  }
+
+  /**
+   * A snapshot of this breaker's call statistics: successful, failed, ignored and rejected
+   * calls, transitions, success rate and (with {@code recordLatency()}) latency. Without
+   * {@link CircuitBreakerConfig.Builder#recordStats()} every count is zero and
+   * {@link CircuitBreakerStats#isRecording()} is false. Reads the counters without stopping
+   * writers; allocates the snapshot.
+   *
+   * @return the statistics as of now
+   */
+  public CircuitBreakerStats stats() {
+    final CallStats s = stats;
+    if (s == null) {
+      return CircuitBreakerStats.notRecording();
+    }
+    long transitions = s.transitions();
+    long since = transitions == 0 ? -1 : Math.max(0, config.ticker.read() - s.lastTransition());
+    return new CircuitBreakerStats(true, s.sum(CallStats.SUCCESSFUL), s.sum(CallStats.FAILED),
+        s.sum(CallStats.IGNORED), s.sum(CallStats.REJECTED), transitions, since,
+        s.sum(CallStats.LATENCY_NANOS), s.sum(CallStats.TIMED));
   }
 
   /**
@@ -979,9 +1008,9 @@ public final class CircuitBreaker {
     }
   }
 
-  /** The ticker reading at the start of a call, when slow calls are detected; 0 otherwise. */
+  /** The ticker reading at the start of a call, when calls are timed; 0 otherwise. */
   long startTiming() {
-    return config.slowCallNanos > 0 ? config.ticker.read() : 0;
+    return config.timesCalls ? config.ticker.read() : 0;
   }
 
   private static void checkDuration(long durationNanos) {
@@ -1015,6 +1044,7 @@ public final class CircuitBreaker {
     try {
       outcome = config.classify(t);
     } catch (Throwable classifierFailure) {
+      count(CallStats.IGNORED, UNTIMED);
       ignored(permit);
       if (classifierFailure != t) {
         t.addSuppressed(classifierFailure);
@@ -1037,6 +1067,7 @@ public final class CircuitBreaker {
     try {
       failed = config.isFailureResult(result);
     } catch (Throwable classifierFailure) {
+      count(CallStats.IGNORED, UNTIMED);
       ignored(permit);
       throw classifierFailure;
     }
@@ -1047,24 +1078,58 @@ public final class CircuitBreaker {
   private void report(long permit, int outcome, long start) {
     long duration = UNTIMED;
     long end = UNKNOWN_TIME;
-    if (config.slowCallNanos > 0 && outcome != CircuitBreakerConfig.OUTCOME_IGNORED) {
+    if (config.timesCalls && outcome != CircuitBreakerConfig.OUTCOME_IGNORED) {
       end = config.ticker.read();
       duration = Math.max(0, end - start);
     }
     switch (outcome) {
       case CircuitBreakerConfig.OUTCOME_SUCCESS:
+        count(CallStats.SUCCESSFUL, duration);
         success(permit, duration, end);
         break;
       case CircuitBreakerConfig.OUTCOME_FAILURE:
+        count(CallStats.FAILED, duration);
         failure(permit, duration, end);
         break;
       default:
+        count(CallStats.IGNORED, UNTIMED);
         ignored(permit);
     }
   }
 
   void releaseUncounted(long permit) {
+    count(CallStats.IGNORED, UNTIMED);
     ignored(permit);
+  }
+
+  /**
+   * {@link #acquire()}, counting a rejection when statistics are on (the check is on the
+   * rejection branch only: an admitted call pays nothing for it).
+   */
+  private long admit() {
+    long permit = acquire();
+    if (permit < 0 && stats != null) {
+      stats.increment(CallStats.REJECTED);
+    }
+    return permit;
+  }
+
+  /**
+   * Counts one reported outcome ({@code durationNanos}: its measured duration, or
+   * {@link #UNTIMED}) when statistics are on; nothing while DISABLED.
+   */
+  private void count(int counter, long durationNanos) {
+    final CallStats s = stats;
+    if (s == null) {
+      return;
+    }
+    if (BreakerWord.publicState(word()) == BreakerWord.PUBLIC_DISABLED) {
+      return;
+    }
+    s.increment(counter);
+    if (durationNanos >= 0 && config.recordsLatency) {
+      s.addLatency(durationNanos);
+    }
   }
 
   private static void checkPermit(long permit) {
@@ -1095,6 +1160,9 @@ public final class CircuitBreaker {
   private void announce(int fromCode, int toCode) {
     if (fromCode == toCode) {
       return;
+    }
+    if (stats != null) {
+      stats.transition(config.ticker.read());
     }
     State from = State.of(fromCode);
     State to = State.of(toCode);
