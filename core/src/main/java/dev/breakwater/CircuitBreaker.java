@@ -144,11 +144,13 @@ public final class CircuitBreaker {
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
   /** Copy-on-write; replaced only by CAS. */
-  private volatile StateChangeListener[] listeners = NO_LISTENERS;
+  private volatile StateChangeListener[] listeners;
 
-  private CircuitBreaker(String name, CircuitBreakerConfig config) {
+  private CircuitBreaker(String name, CircuitBreakerConfig config,
+      StateChangeListener[] listeners) {
     this.name = name;
     this.config = config;
+    this.listeners = listeners;
     this.window = config.newWindow();
     this.stats = config.recordsStats ? new CallStats() : null;
     this.word = BreakerWord.closed(0, 0);
@@ -165,7 +167,16 @@ public final class CircuitBreaker {
   public static CircuitBreaker of(String name, CircuitBreakerConfig config) {
     Objects.requireNonNull(name, "name must not be null");
     Objects.requireNonNull(config, "config must not be null");
-    return new CircuitBreaker(name, config);
+    return new CircuitBreaker(name, config, NO_LISTENERS);
+  }
+
+  /**
+   * Creates a breaker whose listener array starts as {@code listeners}, which may be shared by
+   * many breakers (a registry's): arrays are copy-on-write, never mutated after publication.
+   */
+  static CircuitBreaker create(String name, CircuitBreakerConfig config,
+      StateChangeListener[] listeners) {
+    return new CircuitBreaker(name, config, listeners);
   }
 
   /**
