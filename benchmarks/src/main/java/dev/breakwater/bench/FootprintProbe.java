@@ -69,6 +69,12 @@ public final class FootprintProbe {
         rows.add(measure(json, e.getKey(), e.getValue()));
       }
     }
+    if (only.isEmpty() || only.contains("registries")) {
+      ArrayNode registries = root.putArray("registries");
+      for (String impl : new String[] {"breakwater", "breakwater-stats", "resilience4j"}) {
+        registries.add(measureRegistry(json, impl));
+      }
+    }
     File dir = out.getAbsoluteFile().getParentFile();
     if (dir != null && !dir.isDirectory() && !dir.mkdirs()) {
       throw new IOException("cannot create " + dir);
@@ -82,6 +88,8 @@ public final class FootprintProbe {
     Map<String, Function<String, Object>> f = new LinkedHashMap<>();
     CircuitBreakerConfig bw = CircuitBreakerConfig.defaults();
     f.put("breakwater", name -> dev.breakwater.CircuitBreaker.of(name, bw));
+    CircuitBreakerConfig bwStats = CircuitBreakerConfig.builder().recordStats().build();
+    f.put("breakwater-stats", name -> dev.breakwater.CircuitBreaker.of(name, bwStats));
     io.github.resilience4j.circuitbreaker.CircuitBreakerConfig r4j =
         io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
     f.put("resilience4j", name -> io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, r4j));
@@ -201,6 +209,78 @@ public final class FootprintProbe {
         impl, graphA.totalSize(), both.totalSize() - graphB.totalSize(), withBreakers,
         (double) (withBreakers - mapOnly) / REGISTRY_SIZE);
     return row;
+  }
+
+  /** Breakers in the whole-registry measurement. */
+  static final int BIG_REGISTRY = 1_000_000;
+  /** Breakers in the JOL per-entry measurement. */
+  static final int JOL_REGISTRY = 10_000;
+
+  /** A registry of {@code names.length} breakers of {@code impl}, built the library's way. */
+  static Object filledRegistry(String impl, String[] names) {
+    switch (impl) {
+      case "breakwater":
+      case "breakwater-stats": {
+        CircuitBreakerConfig config = impl.equals("breakwater") ? CircuitBreakerConfig.defaults()
+            : CircuitBreakerConfig.builder().recordStats().build();
+        dev.breakwater.CircuitBreakerRegistry r =
+            dev.breakwater.CircuitBreakerRegistry.builder().defaultConfig(config).build();
+        for (String n : names) {
+          r.breaker(n);
+        }
+        return r;
+      }
+      case "resilience4j": {
+        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry r =
+            io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults();
+        for (String n : names) {
+          r.circuitBreaker(n);
+        }
+        return r;
+      }
+      default:
+        throw new IllegalArgumentException(impl);
+    }
+  }
+
+  /**
+   * A registry two ways: JOL's marginal bytes per registered breaker (the registry's graph with
+   * {@value #JOL_REGISTRY} breakers, minus the empty registry's and the names', per breaker: the
+   * breaker, its map entry and the table slot), and the heap a registry of
+   * {@value #BIG_REGISTRY} breakers takes as a whole (the names excluded: they exist before).
+   */
+  static ObjectNode measureRegistry(ObjectMapper json, String impl) throws InterruptedException {
+    String[] few = names(JOL_REGISTRY, "dependency-");
+    Object empty = filledRegistry(impl, new String[0]);
+    Object filled = filledRegistry(impl, few);
+    long namesBytes = GraphLayout.parseInstance((Object[]) few).totalSize()
+        - VM.current().sizeOf(few);
+    long marginal = GraphLayout.parseInstance(filled).totalSize()
+        - GraphLayout.parseInstance(empty).totalSize() - namesBytes;
+    keep(filled);
+    ObjectNode row = json.createObjectNode();
+    row.put("impl", impl);
+    row.put("jolBreakers", JOL_REGISTRY);
+    row.put("jolBytesPerBreaker", (double) marginal / JOL_REGISTRY);
+    String[] many = names(BIG_REGISTRY, "endpoint-");
+    long emptyHeap = heapOf(() -> filledRegistry(impl, new String[0]));
+    long fullHeap = heapOf(() -> filledRegistry(impl, many));
+    keep(many);
+    row.put("registryBreakers", BIG_REGISTRY);
+    row.put("registryHeapBytes", fullHeap - emptyHeap);
+    row.put("registryBytesPerBreaker", (double) (fullHeap - emptyHeap) / BIG_REGISTRY);
+    System.out.printf("registry %-18s JOL %.1f B/breaker; %,d breakers: %,d B (%.1f B/breaker)%n",
+        impl, (double) marginal / JOL_REGISTRY, BIG_REGISTRY, fullHeap - emptyHeap,
+        (double) (fullHeap - emptyHeap) / BIG_REGISTRY);
+    return row;
+  }
+
+  private static String[] names(int n, String prefix) {
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = prefix + i;
+    }
+    return names;
   }
 
   private static volatile Object sink;
