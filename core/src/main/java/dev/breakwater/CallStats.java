@@ -66,16 +66,49 @@ final class CallStats {
   private volatile long transitions;
   /** Ticker reading at the last transition; meaningful once {@code transitions > 0}. */
   private volatile long lastTransition;
+  /** A recorder of the user's to send latencies to, instead of {@link #LATENCY_NANOS}; or null. */
+  final LatencyRecorder latency;
+
+  CallStats(LatencyRecorder latency) {
+    this.latency = latency;
+  }
 
   /** Adds one to {@code counter}. */
   void increment(int counter) {
     add(counter, 1);
   }
 
-  /** Adds one timed call of {@code nanos}. */
+  /** Adds one timed call of {@code nanos}, here or to the user's recorder. */
   void addLatency(long nanos) {
+    LatencyRecorder r = latency;
+    if (r != null) {
+      try {
+        r.record(nanos);
+      } catch (Throwable recorderFailure) {
+        // documented: dropped; the breaker and the call are not affected
+      }
+      return;
+    }
     add(LATENCY_NANOS, nanos);
     add(TIMED, 1);
+  }
+
+  long latencyNanos() {
+    LatencyRecorder r = latency;
+    return r == null ? sum(LATENCY_NANOS) : safely(r, true);
+  }
+
+  long timedCalls() {
+    LatencyRecorder r = latency;
+    return r == null ? sum(TIMED) : safely(r, false);
+  }
+
+  private static long safely(LatencyRecorder r, boolean total) {
+    try {
+      return total ? r.totalNanos() : r.count();
+    } catch (RuntimeException recorderFailure) {
+      return 0;
+    }
   }
 
   void add(int counter, long x) {

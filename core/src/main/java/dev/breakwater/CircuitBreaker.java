@@ -152,7 +152,9 @@ public final class CircuitBreaker {
     this.config = config;
     this.listeners = listeners;
     this.window = config.newWindow();
-    this.stats = config.recordsStats ? new CallStats() : null;
+    this.stats = !config.recordsStats ? null : new CallStats(config.latencyRecorders == null
+        ? null : Objects.requireNonNull(config.latencyRecorders.create(name),
+            "the latency recorder factory returned null"));
     this.word = BreakerWord.closed(0, 0);
   }
 
@@ -515,7 +517,7 @@ public final class CircuitBreaker {
     long since = transitions == 0 ? -1 : Math.max(0, config.ticker.read() - s.lastTransition());
     return new CircuitBreakerStats(true, s.sum(CallStats.SUCCESSFUL), s.sum(CallStats.FAILED),
         s.sum(CallStats.IGNORED), s.sum(CallStats.REJECTED), transitions, since,
-        s.sum(CallStats.LATENCY_NANOS), s.sum(CallStats.TIMED));
+        s.latencyNanos(), s.timedCalls());
   }
 
   /**

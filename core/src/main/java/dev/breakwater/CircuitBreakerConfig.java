@@ -113,6 +113,8 @@ public final class CircuitBreakerConfig {
   final boolean recordsStats;
   /** Whether statistics include latency ({@code recordLatency()}). */
   final boolean recordsLatency;
+  /** Makes each breaker's latency recorder; null for the built-in one. */
+  final LatencyRecorder.Factory latencyRecorders;
   /** Whether calls are timed: for slow-call detection or latency statistics. */
   final boolean timesCalls;
   /** {@code true} when a result predicate was configured; lets the hot path skip calling it. */
@@ -160,6 +162,7 @@ public final class CircuitBreakerConfig {
     this.slowCallRateThreshold = b.slowCallRateThreshold;
     this.slowCallNanos = slowCallDuration == null ? 0 : Math.max(1, slowCallDuration.toNanos());
     this.recordsLatency = b.recordLatency;
+    this.latencyRecorders = b.latencyRecorders;
     this.recordsStats = b.recordStats || b.recordLatency;
     this.timesCalls = slowCallNanos > 0 || recordsLatency;
 
@@ -543,6 +546,7 @@ public final class CircuitBreakerConfig {
     private boolean slowCallRateSet;
     private boolean recordStats;
     private boolean recordLatency;
+    private LatencyRecorder.Factory latencyRecorders;
 
     Builder() {}
 
@@ -573,6 +577,7 @@ public final class CircuitBreakerConfig {
       slowCallRateSet = slowCallDurationSet;
       recordStats = c.recordsStats && !c.recordsLatency;
       recordLatency = c.recordsLatency;
+      latencyRecorders = c.latencyRecorders;
     }
 
     /**
@@ -828,6 +833,22 @@ public final class CircuitBreakerConfig {
      * @return this builder
      */
     public Builder recordLatency() {
+      this.recordLatency = true;
+      this.latencyRecorders = null;
+      return this;
+    }
+
+    /**
+     * Like {@link #recordLatency()}, but each breaker sends its call durations to the recorder
+     * {@code factory} makes for it (a metrics library's timer, say) instead of keeping its own
+     * sum, so latency is not counted twice; {@link CircuitBreakerStats} reads it from there.
+     *
+     * @param factory makes one recorder per breaker, non-null
+     * @return this builder
+     * @throws NullPointerException if {@code factory} is null
+     */
+    public Builder recordLatency(LatencyRecorder.Factory factory) {
+      this.latencyRecorders = requireNonNull(factory, "latency recorder factory");
       this.recordLatency = true;
       return this;
     }

@@ -210,4 +210,63 @@ class StatsTest {
     });
     assertThat(bytes).isLessThan(1024);
   }
+
+  @Test
+  void aPluggedLatencyRecorderGetsTheDurationsAndStatsReadThem() throws Exception {
+    java.util.Map<String, long[]> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    CircuitBreakerConfig c = CircuitBreakerConfig.builder().ticker(ticker)
+        .recordLatency(name -> {
+          long[] t = timers.computeIfAbsent(name, n -> new long[2]);
+          return new LatencyRecorder() {
+            @Override
+            public synchronized void record(long nanos) {
+              t[0]++;
+              t[1] += nanos;
+            }
+
+            @Override
+            public synchronized long count() {
+              return t[0];
+            }
+
+            @Override
+            public synchronized long totalNanos() {
+              return t[1];
+            }
+          };
+        }).build();
+    CircuitBreaker b = CircuitBreaker.of("api", c);
+    b.call(() -> {
+      ticker.advance(Duration.ofMillis(8));
+      return "x";
+    });
+    assertThat(timers.get("api")).containsExactly(1, 8_000_000);
+    assertThat(b.stats().timedCalls()).isEqualTo(1);
+    assertThat(b.stats().totalLatency()).isEqualTo(Duration.ofMillis(8));
+    assertThat(c.toBuilder().build().isRecordingLatency()).isTrue();
+  }
+
+  @Test
+  void aThrowingLatencyRecorderAffectsNothing() throws Exception {
+    CircuitBreaker b = CircuitBreaker.of("api", CircuitBreakerConfig.builder().failureThreshold(1)
+        .recordLatency(name -> new LatencyRecorder() {
+          @Override
+          public void record(long nanos) {
+            throw new IllegalStateException("broken timer");
+          }
+
+          @Override
+          public long count() {
+            throw new IllegalStateException("broken timer");
+          }
+
+          @Override
+          public long totalNanos() {
+            return 0;
+          }
+        }).build());
+    assertThat(b.call(() -> "x")).isEqualTo("x");
+    assertThat(b.stats().successfulCalls()).isEqualTo(1);
+    assertThat(b.stats().timedCalls()).isZero();
+  }
 }
