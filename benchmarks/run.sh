@@ -200,7 +200,8 @@ echo "== report"
 "$java" -cp "$jar" dev.breakwater.bench.report.ReportGenerator --out "$out" \
   --footprint "$out/footprint.json" --command "$command" "${results[@]}"
 if [ "$report_only" = 1 ]; then
-  echo "== done: $out/REPORT.md (re-rendered; no benchmark ran)"
+  echo "== done: $out/REPORT.md (re-rendered; no benchmark ran). Its CPU and core lines describe"
+  echo "   this machine: re-render on the machine that measured, or keep the old REPORT.md"
   exit 0
 fi
 
