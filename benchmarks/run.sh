@@ -4,7 +4,8 @@
 #
 #   benchmarks/run.sh              full suite, 125 runs (~14 min on an idle 2-core machine), into
 #                                  benchmarks/results-local/ (not committed)
-#   benchmarks/run.sh --publish    the same into results/, the committed report (review, commit)
+#   benchmarks/run.sh --publish    the same, then copied into results/, the committed report
+#                                  (only once every step succeeded; review, commit)
 #   benchmarks/run.sh --quick      Breakwater + baseline + nanoTime floor, short iterations, one
 #                                  fork (~1.5 min), into benchmarks/target/quick/, lenient check
 #   benchmarks/run.sh --report-only [--from DIR]
@@ -36,21 +37,22 @@ while [ $# -gt 0 ]; do
     --from) from="$2"; shift ;;
     --no-build) build=0 ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
-if [ "$publish" = 1 ] && { [ -n "$out" ] || [ "$quick" = 1 ]; }; then
-  echo "--publish writes the full suite into results/: it takes neither --out nor --quick" >&2
+if [ "$publish" = 1 ] && [ "$quick" = 1 ]; then
+  echo "--publish is for the full suite: quick figures do not go into results/" >&2
   exit 2
 fi
 if [ -z "$out" ]; then
-  if [ "$publish" = 1 ]; then out="results"
-  elif [ "$quick" = 1 ]; then out="benchmarks/target/quick"
-  else out="benchmarks/results-local"; fi
+  if [ "$quick" = 1 ]; then out="benchmarks/target/quick"; else out="benchmarks/results-local"; fi
 fi
 [ -n "$from" ] || from="$out"
+# --publish: everything is made in $out first and copied into results/ at the very end, so a run
+# that fails or is interrupted leaves the committed results as they were
+published="results"
 
 # -- say up front what this run does and where it writes
 if [ "$report_only" = 1 ]; then
@@ -62,11 +64,11 @@ else
   echo "Breakwater benchmarks: full suite, every case and implementation (~14 min on an idle"
   echo "2-core machine, most of it JMH; progress below)"
 fi
-if [ "$report_only" = 0 ] && [ "$quick" = 0 ]; then
-  if [ "$out" = "results" ]; then
-    echo "Results go to results/: the COMMITTED report is replaced (--publish); review it with"
-    echo "git diff before committing"
-  else
+if [ "$quick" = 0 ]; then
+  if [ "$publish" = 1 ]; then
+    echo "Results go to $out/, then to results/ once every step succeeded: --publish REPLACES the"
+    echo "COMMITTED report (review it with git diff before committing)"
+  elif [ "$report_only" = 0 ]; then
     echo "Results go to $out/ (not committed); benchmarks/run.sh --publish writes the committed"
     echo "results/ instead"
   fi
@@ -157,8 +159,11 @@ if [ "$report_only" = 1 ]; then
   results=("$from"/jmh*.json)
   shopt -u nullglob
   [ "${#results[@]}" -gt 0 ] || { echo "no jmh*.json in $from/" >&2; exit 1; }
-  if [ "$from" != "$out" ] && [ -f "$from/footprint.json" ]; then
-    cp "$from/footprint.json" "$out/footprint.json"
+  if [ "$from" != "$out" ]; then
+    for f in "${results[@]}" "$from"/jmh*.log "$from/footprint.json"; do
+      [ -f "$f" ] && cp "$f" "$out/"
+    done
+    results=("${results[@]/#"$from"/"$out"}")
   fi
   command="benchmarks/run.sh --report-only --from $from"
 elif [ "$quick" = 1 ]; then
@@ -187,7 +192,7 @@ else
     -f 1 -wi 3 -w 500ms -i 8 -r 500ms -foe true -prof gc
   results=("$out/jmh.json")
   footprint_impls=()
-  command="benchmarks/run.sh"
+  command="benchmarks/run.sh$([ "$publish" = 1 ] && echo " --publish")"
 fi
 
 if [ "$report_only" = 0 ]; then
@@ -199,7 +204,19 @@ fi
 echo "== report"
 "$java" -cp "$jar" dev.breakwater.bench.report.ReportGenerator --out "$out" \
   --footprint "$out/footprint.json" --command "$command" "${results[@]}"
+publish() {
+  [ "$publish" = 1 ] || return 0
+  mkdir -p "$published/charts"
+  cp "$out"/REPORT.md "$published/"
+  if [ -f "$out"/footprint.json ]; then cp "$out"/footprint.json "$published/"; fi
+  rm -f "$published"/jmh*.json "$published"/jmh*.log
+  cp "$out"/jmh*.json "$out"/jmh*.log "$published/" 2>/dev/null || true
+  cp "$out"/charts/*.png "$published/charts/"
+  echo "== published into $published/ (committed): git diff --stat $published/ shows what changed"
+}
+
 if [ "$report_only" = 1 ]; then
+  publish
   echo "== done: $out/REPORT.md (re-rendered; no benchmark ran). Its CPU and core lines describe"
   echo "   this machine: re-render on the machine that measured, or keep the old REPORT.md"
   exit 0
@@ -215,7 +232,5 @@ else
     --footprint "$out/footprint.json" "${results[@]}" \
     || echo "some targets are not met: see $out/REPORT.md"
 fi
+publish
 echo "== done: $out/REPORT.md"
-if [ "$out" = "results" ]; then
-  echo "results/ is committed: git diff --stat results/ shows what this run changed"
-fi
