@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -29,6 +31,12 @@ import java.util.TreeSet;
  * {@value Targets#ZERO_ALLOC} B/op: allocation is not noise); a footprint over its bound; and a
  * timing target whose JMH error interval lies entirely beyond the gross-regression bar (3x the
  * target, see {@link Targets}). Every other timing verdict is printed and never fails.
+ *
+ * <p>On a loaded machine a thread gets only part of a core, and its wall-clock time per
+ * operation grows by the same factor in every iteration, which JMH's error interval does not
+ * show. So the lenient mode multiplies the timing gross bars by the machine's load: the 1-minute
+ * load average over the core count, when above 1 ({@code /proc/loadavg}; {@code --load L}
+ * assumes L instead, {@code --load 0} turns this off). It prints the factor it used.
  */
 public final class TargetChecker {
 
@@ -44,6 +52,7 @@ public final class TargetChecker {
     boolean lenient = false;
     File footprintFile = null;
     File coverageFile = null;
+    double load = Double.NaN;
     int cores = Runtime.getRuntime().availableProcessors();
     List<File> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -60,20 +69,36 @@ public final class TargetChecker {
         case "--cores":
           cores = Integer.parseInt(args[++i]);
           break;
+        case "--load":
+          load = Double.parseDouble(args[++i]);
+          break;
         default:
           files.add(new File(args[i]));
       }
     }
     if (files.isEmpty()) {
       System.err.println("usage: TargetChecker [--lenient] [--coverage FILE] [--footprint FILE] "
-          + "[--cores N] JMH.json...");
+          + "[--cores N] [--load L] JMH.json...");
       System.exit(2);
     }
     JmhResults results = JmhResults.read(files);
     JmhResults coverage = coverageFile == null ? null : JmhResults.read(List.of(coverageFile));
     JsonNode footprint = footprintFile != null && footprintFile.isFile()
         ? new ObjectMapper().readTree(footprintFile) : null;
-    System.exit(check(results, coverage, footprint, cores, lenient) ? 0 : 1);
+    if (Double.isNaN(load)) {
+      load = loadAverage();
+    }
+    System.exit(check(results, coverage, footprint, cores, lenient, load) ? 0 : 1);
+  }
+
+  /** The 1-minute load average, or 0 where {@code /proc/loadavg} cannot be read. */
+  static double loadAverage() {
+    try {
+      String s = Files.readString(Path.of("/proc/loadavg"));
+      return Double.parseDouble(s.trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /**
@@ -84,11 +109,14 @@ public final class TargetChecker {
    * @param footprint the footprint JSON or null
    * @param cores core count
    * @param lenient lenient mode
+   * @param load the load average; in lenient mode, load / cores (when above 1) widens the timing
+   *     gross bars
    * @return whether every fatal check passed
    */
   static boolean check(JmhResults results, JmhResults coverage, JsonNode footprint, int cores,
-      boolean lenient) {
-    List<Targets.Result> targets = Targets.evaluate(results, footprint, cores);
+      boolean lenient, double load) {
+    double busy = lenient ? Math.max(1, load / cores) : 1;
+    List<Targets.Result> targets = Targets.evaluate(results, footprint, cores, busy);
     List<String> fatal = new ArrayList<>(); // printed lines
     List<String> info = new ArrayList<>();
     int failures = 0;
@@ -153,13 +181,13 @@ public final class TargetChecker {
         isFatal = true;
         fails = true;
         verdict += ", GROSS REGRESSION: the whole error interval is beyond "
-            + Targets.fmt(Targets.GROSS) + "x the bound";
+            + Targets.fmt(Targets.GROSS * busy) + "x the bound";
       } else {
         isFatal = false;
         fails = false;
         if (t.gross()) {
-          verdict += "; beyond " + Targets.fmt(Targets.GROSS) + "x the bound, but the error "
-              + "interval reaches below that: noise cannot be ruled out";
+          verdict += "; beyond " + Targets.fmt(Targets.GROSS * busy) + "x the bound, but the "
+              + "error interval reaches below that: noise cannot be ruled out";
         }
       }
       if (!exact && t.verdict() != Targets.Verdict.NO_DATA) {
@@ -189,7 +217,7 @@ public final class TargetChecker {
       if (grossTiming == 0) { // the failing ones are listed above
         fatalChecks++;
         fatal.add(line(true, "timing: no gross regression beyond JMH's error",
-            "score - error <= " + Targets.fmt(Targets.GROSS) + "x the bound",
+            "score - error <= " + Targets.fmt(Targets.GROSS * busy) + "x the bound",
             (met + notMet) + " timing targets checked, verdicts below"));
       }
     }
@@ -201,7 +229,9 @@ public final class TargetChecker {
     System.out.println(lenient
         ? "FATAL checks (any [FAIL] fails the build): every benchmark runs, sanity counters, "
             + "allocation and footprint (not noise), and timing only where JMH's whole error "
-            + "interval is beyond " + Targets.fmt(Targets.GROSS) + "x a target's bound:"
+            + "interval is beyond " + Targets.fmt(Targets.GROSS) + "x a target's bound"
+            + (busy > 1 ? " (times " + Targets.fmt(busy) + " for this machine's load: "
+                + Targets.fmt(load) + " runnable on " + cores + " cores)" : "") + ":"
         : "FATAL checks (strict: every target must be met):");
     fatal.forEach(System.out::println);
     if (lenient) {
