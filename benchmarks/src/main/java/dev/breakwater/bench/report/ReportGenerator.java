@@ -5,6 +5,7 @@ import static dev.breakwater.bench.report.Targets.fmt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakwater.bench.report.JmhResults.Row;
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.File;
 import java.io.IOException;
@@ -24,7 +25,10 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Turns the JMH JSON and the footprint JSON into {@code REPORT.md} and PNG charts (XChart,
@@ -218,7 +222,11 @@ public final class ReportGenerator {
         + "(above 1: slower than Breakwater). **B/op** is `gc.alloc.rate.norm`. The target column "
         + "applies Breakwater's target to every row, so a peer's row says whether it would meet "
         + "the same bar. 1-thread rows and the 2/4-thread rows come from the same code on the "
-        + "same kind of shared breaker.\n\n");
+        + "same kind of shared breaker. In the charts, a marker is a score and its whisker "
+        + "JMH's error interval; a whisker with no cap at the bottom (top) reaches zero "
+        + "(infinity): the run could not bound it there. Only measured points are drawn: the x "
+        + "axes have a place for each measured case or thread count and nothing between, and a "
+        + "missing run leaves a gap in its line.\n\n");
 
     // ---- targets
     md.append("## Targets (issues 3 and 5)\n\n| Target | Bar | Measured (Breakwater) | Verdict |\n"
@@ -596,6 +604,40 @@ public final class ReportGenerator {
 
   // -------------------------------------------------------------------------------- charts
 
+  // Every time chart draws JMH's 99.9% error interval of each point as a whisker (with caps); a
+  // whisker that runs to the bottom of the chart means the interval reaches zero or below. Only
+  // measured points are drawn: the x axis has a position for each measured case or thread count
+  // and nothing in between, and a missing run leaves a gap.
+
+  /** Chart markers, one per implementation (colour and shape both tell them apart). */
+  static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND,
+      SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN,
+      SeriesMarkers.CROSS, SeriesMarkers.PLUS, SeriesMarkers.OVAL, SeriesMarkers.RECTANGLE};
+
+  /**
+   * A measured point and its error interval.
+   *
+   * @param x position (category index plus the implementation's small offset)
+   * @param y the score
+   * @param lo the interval's low end (NaN: no interval; zero or below: to the axis)
+   * @param hi its high end (NaN: no interval; infinite: to the axis)
+   */
+  record Point(double x, double y, double lo, double hi) {}
+
+  /**
+   * One implementation on a chart.
+   *
+   * @param name legend name
+   * @param color its colour
+   * @param marker its marker
+   * @param points its points, in x order; a point with a NaN y is a gap
+   */
+  record Series(String name, Color color, Marker marker, List<Point> points) {}
+
+  static Point point(double x, Row row) {
+    return new Point(x, row.score(), row.score() - row.error(), row.score() + row.error());
+  }
+
   static void casesChart(JmhResults r, File file) throws IOException {
     List<String> labels = new ArrayList<>();
     List<String> benches = new ArrayList<>();
@@ -603,7 +645,7 @@ public final class ReportGenerator {
       labels.add(c.id());
       benches.add(c.bench());
     }
-    barChart(r, "Time per operation, one thread (ns/op, log scale; lower is better)", 1400, 650,
+    dotChart(r, "Time per operation, one thread (ns/op, log scale; lower is better)", 1400, 650,
         labels, benches, IMPLS, PALETTE, file);
   }
 
@@ -614,83 +656,248 @@ public final class ReportGenerator {
       labels.add(c[1].replace("`", ""));
       benches.add(c[0]);
     }
-    barChart(r, "Failure-rate windows, one thread (ns/op, log scale; lower is better)", 1200, 600,
+    dotChart(r, "Failure-rate windows, one thread (ns/op, log scale; lower is better)", 1200, 600,
         labels, benches, WINDOW_IMPLS, WINDOW_PALETTE, file);
   }
 
-  /** Grouped bars, one group per benchmark, one bar per implementation present; log scale. */
-  static void barChart(JmhResults r, String title, int width, int height, List<String> labels,
+  /**
+   * One column per benchmark, one marker with its error whisker per implementation present,
+   * side by side within the column; log scale.
+   */
+  static void dotChart(JmhResults r, String title, int width, int height, List<String> labels,
       List<String> benches, Map<String, String> impls, Color[] palette, File file)
       throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(width).height(height).title(title)
-        .xAxisTitle("case").yAxisTitle("ns/op").build();
-    style(chart.getStyler());
-    chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setYAxisMin(0.1); // bars start at 0 otherwise, which a log axis refuses
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    List<String> present = new ArrayList<>();
+    for (String impl : impls.keySet()) {
+      for (String bench : benches) {
+        if (r.find(bench, impl, 1).isPresent()) {
+          present.add(impl);
+          break;
+        }
+      }
+    }
+    double step = Math.min(0.12, 0.8 / Math.max(1, present.size()));
+    List<Series> series = new ArrayList<>();
     int color = 0;
     for (String impl : impls.keySet()) {
-      List<Double> ys = new ArrayList<>();
-      boolean any = false;
-      for (String bench : benches) {
-        Optional<Row> row = r.find(bench, impl, 1);
-        ys.add(row.map(Row::score).orElse(Double.NaN));
-        any |= row.isPresent();
-      }
-      if (any) {
-        chart.addSeries(plain(impl), labels, ys).setFillColor(palette[color]);
+      int k = present.indexOf(impl);
+      if (k >= 0) {
+        double offset = (k - (present.size() - 1) / 2.0) * step;
+        List<Point> pts = new ArrayList<>();
+        for (int i = 0; i < benches.size(); i++) {
+          double x = i + offset;
+          r.find(benches.get(i), impl, 1).ifPresent(row -> pts.add(point(x, row)));
+        }
+        series.add(new Series(plain(impl), palette[color], MARKERS[color % MARKERS.length],
+            pts));
       }
       color++;
     }
+    XYChart chart = new XYChartBuilder().width(width).height(height)
+        .title(title + "; whiskers: JMH 99.9% error").xAxisTitle("case")
+        .yAxisTitle("ns/op").build();
+    style(chart.getStyler());
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    categoryAxis(chart, labels, step / 2);
+    plotIntervals(chart, series, false, capWidth(width, labels.size() + step));
     BitmapEncoder.saveBitmap(chart, file.getPath(), BitmapEncoder.BitmapFormat.PNG);
   }
 
   static void scalingChart(JmhResults r, Scaling s, Map<String, String> impls, Color[] palette,
       File file, boolean throughput) throws IOException {
     int cores = Runtime.getRuntime().availableProcessors();
-    XYChart chart = new XYChartBuilder().width(950).height(500)
-        .title(s.title() + (throughput ? ": total Mops/s (log; higher is better)"
-            : ": ns/op per thread (log; lower is better)"))
-        .xAxisTitle("threads sharing one breaker" + (cores < 4
-            ? " (4 = oversubscribed on " + cores + " cores)" : ""))
-        .yAxisTitle(throughput ? "million ops/s, all threads" : "ns/op per thread").build();
-    style(chart.getStyler());
-    chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-    chart.getStyler().setXAxisDecimalPattern("0");
+    List<String> labels = new ArrayList<>();
+    for (int t : THREADS) {
+      labels.add(t + (t > cores ? " (oversubscribed)" : ""));
+    }
+    List<String> present = new ArrayList<>();
+    for (String impl : impls.keySet()) {
+      for (int t : THREADS) {
+        if (scalingRow(r, s, impl, t).isPresent()) {
+          present.add(impl);
+          break;
+        }
+      }
+    }
+    double step = 0.035;
+    List<Series> series = new ArrayList<>();
     int color = 0;
     for (String impl : impls.keySet()) {
-      List<Double> xs = new ArrayList<>();
-      List<Double> ys = new ArrayList<>();
-      for (int t : THREADS) {
-        scalingRow(r, s, impl, t).ifPresent(x -> {
-          xs.add((double) t);
-          ys.add(throughput ? x.totalMops() : x.score());
-        });
-      }
-      if (!xs.isEmpty()) {
-        org.knowm.xchart.XYSeries series = chart.addSeries(plain(impl), xs, ys);
-        series.setLineColor(palette[color]);
-        series.setMarkerColor(palette[color]);
+      int k = present.indexOf(impl);
+      if (k >= 0) {
+        double offset = (k - (present.size() - 1) / 2.0) * step;
+        List<Point> pts = new ArrayList<>();
+        for (int i = 0; i < THREADS.length; i++) {
+          int t = THREADS[i];
+          double x = i + offset;
+          Optional<Row> row = scalingRow(r, s, impl, t);
+          if (row.isEmpty()) {
+            pts.add(new Point(x, Double.NaN, Double.NaN, Double.NaN)); // a gap, not a segment
+          } else if (!throughput) {
+            pts.add(point(x, row.get()));
+          } else {
+            Row x0 = row.get();
+            double lo = t * 1_000.0 / (x0.score() + x0.error());
+            double hi = x0.score() - x0.error() > 0 ? t * 1_000.0 / (x0.score() - x0.error())
+                : Double.isNaN(x0.error()) ? Double.NaN : Double.POSITIVE_INFINITY;
+            pts.add(new Point(x, x0.totalMops(), lo, hi));
+          }
+        }
+        series.add(new Series(plain(impl), palette[color], MARKERS[color % MARKERS.length],
+            pts));
       }
       color++;
     }
+    XYChart chart = new XYChartBuilder().width(950).height(520)
+        .title(s.title() + (throughput ? ": total Mops/s (log; higher is better)"
+            : ": ns/op per thread (log; lower is better)"))
+        .xAxisTitle("threads sharing one breaker (measured: 1, 2, 4; whiskers: JMH 99.9% error)")
+        .yAxisTitle(throughput ? "million ops/s, all threads" : "ns/op per thread").build();
+    style(chart.getStyler());
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    categoryAxis(chart, labels, 0.3);
+    plotIntervals(chart, series, true, capWidth(950 - 200, THREADS.length - 1 + 0.6));
     BitmapEncoder.saveBitmap(chart, file.getPath(), BitmapEncoder.BitmapFormat.PNG);
   }
 
+  /**
+   * Makes the x axis categorical: positions 0..n-1 are labelled, every other tick is blank, no
+   * vertical grid lines.
+   */
+  static void categoryAxis(XYChart chart, List<String> labels, double pad) {
+    chart.getStyler().setXAxisMin(-0.5 - pad);
+    chart.getStyler().setXAxisMax(labels.size() - 0.5 + pad);
+    chart.getStyler().setPlotGridVerticalLinesVisible(false);
+    chart.setCustomXAxisTickLabelsFormatter(x -> {
+      long i = Math.round(x);
+      if (Math.abs(x - i) < 1e-6 && i >= 0 && i < labels.size()) {
+        return labels.get((int) i);
+      }
+      return blank(x);
+    });
+  }
+
+  /** Half the width of a whisker's cap, about 5 pixels, in x units. */
+  static double capWidth(int plotPixels, double span) {
+    return 5 * span / plotPixels;
+  }
+
+  /**
+   * An invisible tick label that differs for every tick (at quarter steps over +-16): XChart
+   * retries its tick layout until all labels differ, forever if two blanks are alike. Seven
+   * characters, each a space or a no-break space.
+   */
+  static String blank(double x) {
+    long k = Math.floorMod(Math.round(x * 4) + 64, 128);
+    StringBuilder b = new StringBuilder(7);
+    for (int bit = 6; bit >= 0; bit--) {
+      b.append((k >> bit & 1) == 0 ? ' ' : '\u00a0');
+    }
+    return b.toString();
+  }
+
+  /**
+   * Adds the series (markers, joined by lines if asked, only between neighbouring measured
+   * points) and their error whiskers, and fixes the log axis to whole decades around all of it.
+   */
+  static void plotIntervals(XYChart chart, List<Series> series, boolean joined, double cap) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (Series s : series) {
+      for (Point p : s.points()) {
+        for (double v : new double[] {p.y(), p.lo(), p.hi()}) {
+          if (v > 0 && Double.isFinite(v)) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+          }
+        }
+      }
+    }
+    if (max == 0) {
+      return; // nothing measured
+    }
+    double axisMin = Math.pow(10, Math.floor(Math.log10(min)));
+    double axisMax = Math.pow(10, Math.ceil(Math.log10(max)));
+    if (axisMax <= axisMin) {
+      axisMax = axisMin * 10;
+    }
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisMin(axisMin);
+    chart.getStyler().setYAxisMax(axisMax);
+    chart.getStyler().setMarkerSize(9);
+    int whiskers = 0;
+    for (Series s : series) {
+      double[] xs = new double[s.points().size()];
+      double[] ys = new double[xs.length];
+      for (int i = 0; i < xs.length; i++) {
+        xs[i] = s.points().get(i).x();
+        ys[i] = s.points().get(i).y();
+      }
+      XYSeries main = chart.addSeries(s.name(), xs, ys);
+      main.setXYSeriesRenderStyle(joined ? XYSeries.XYSeriesRenderStyle.Line
+          : XYSeries.XYSeriesRenderStyle.Scatter);
+      main.setMarker(s.marker());
+      main.setMarkerColor(s.color());
+      main.setLineColor(s.color());
+      main.setLineStyle(new BasicStroke(2f));
+      for (Point p : s.points()) {
+        if (Double.isNaN(p.y()) || Double.isNaN(p.lo()) || Double.isNaN(p.hi())) {
+          continue;
+        }
+        boolean toBottom = !(p.lo() > axisMin);
+        boolean toTop = !(p.hi() < axisMax);
+        double lo = toBottom ? axisMin : p.lo();
+        double hi = toTop ? axisMax : p.hi();
+        // one path: top cap, down the whisker, bottom cap (caps only where the interval ends)
+        List<Double> wx = new ArrayList<>();
+        List<Double> wy = new ArrayList<>();
+        if (!toTop) {
+          wx.addAll(List.of(p.x() - cap, p.x() + cap));
+          wy.addAll(List.of(hi, hi));
+        }
+        wx.addAll(List.of(p.x(), p.x()));
+        wy.addAll(List.of(hi, lo));
+        if (!toBottom) {
+          wx.addAll(List.of(p.x() - cap, p.x() + cap));
+          wy.addAll(List.of(lo, lo));
+        }
+        XYSeries w = chart.addSeries("\u200b" + (whiskers++), wx, wy);
+        w.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        w.setMarker(SeriesMarkers.NONE);
+        w.setLineColor(s.color());
+        w.setLineStyle(new BasicStroke(1.3f));
+        w.setShowInLegend(false);
+      }
+    }
+  }
+
+  /**
+   * Bytes per breaker, one pair of bars per implementation: short names, slanted so that they
+   * cannot run into each other, and each bar's figure written on it.
+   */
   static void footprintChart(JsonNode fp, File file) throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(1100).height(500)
-        .title("Bytes per breaker (log scale; lower is better)").xAxisTitle("implementation")
-        .yAxisTitle("bytes").build();
+    CategoryChart chart = new CategoryChartBuilder().width(1300).height(650)
+        .title("Bytes per breaker (log scale; lower is better; \"window\": a failure-rate window, "
+            + "measured full)")
+        .xAxisTitle("implementation").yAxisTitle("bytes").build();
     style(chart.getStyler());
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setYAxisMin(10.0);
+    chart.getStyler().setXAxisLabelRotation(35);
+    chart.getStyler().setXAxisLabelAlignmentVertical(org.knowm.xchart.style.AxesChartStyler.TextAlignment.Right);
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setLabelsFont(chart.getStyler().getAxisTickLabelsFont().deriveFont(10f));
+    chart.getStyler().setLabelsPosition(1.0);
+    chart.getStyler().setYAxisDecimalPattern("#,##0");
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     List<String> labels = new ArrayList<>();
     List<Double> graph = new ArrayList<>();
     List<Double> unshared = new ArrayList<>();
     for (JsonNode b : fp.path("breakers")) {
-      labels.add(b.path("impl").asText());
+      String impl = b.path("impl").asText();
+      labels.add(plain(impl) + (WINDOW_IMPLS.containsKey(impl) ? " (window)" : ""));
       graph.add(b.path("graphBytes").asDouble());
       unshared.add(b.path("unsharedBytes").asDouble());
     }
