@@ -15,7 +15,7 @@ package dev.breakwater;
  * +-----+----------------+----------+------------+------------+--------------------+
  * | 0 1 |   generation   |  level   |     deadline (40 bits, units of 2^deadlineShift ns)       |  OPEN
  * +-----+----------------+----------+------------+------------+--------------------+
- * | 1 0 |   generation   |  level   |  inFlight  | successes  | since (20 bits)    |  HALF_OPEN
+ * | 1 0 |   generation   |  level   |  inFlight  | successes  |F| since (19 bits)  |  HALF_OPEN
  * +-----+----------------+----------+------------+------------+--------------------+
  * | 1 1 |   generation   |mode|            mode-specific (44 bits)                 |  held (below)
  * +-----+----------------+-------------------------------------------------------+
@@ -41,10 +41,12 @@ package dev.breakwater;
  *       config picks the shift so that the longest open timeout is below {@code 2^24} units.
  *   <li><b>inFlight</b>, <b>successes</b> (HALF_OPEN): probes admitted and not yet reported, and
  *       successes reported, both 0..1023.
- *   <li><b>since</b> (HALF_OPEN): the ticker value at which the probe slots last filled up,
- *       rounded down to units of {@code 2^sinceShift} ns and kept modulo {@code 2^20}; the config
- *       picks the shift so that the open timeout is below {@code 2^10} units. Used only to
- *       detect hung probes.
+ *   <li><b>F</b>, <b>since</b> (HALF_OPEN): F (bit 19) is set when a caller found every probe
+ *       slot taken, and since is the ticker value it read then, rounded down to units of
+ *       {@code 2^sinceShift} ns and kept modulo {@code 2^19}; the config picks the shift so that
+ *       the open timeout is below {@code 2^10} units. Every change of inFlight clears F. Used
+ *       only to detect hung probes: while F is set, every probe in flight was admitted before
+ *       {@code since}.
  *   <li><b>mode</b> (held): FORCED_OPEN (until reset), DISABLED (admit everything, record
  *       nothing), METRICS_ONLY (admit everything, count, never trip: its <b>failures</b> field
  *       is the CLOSED one's, saturating), or FORCED_OPEN until a deadline kept like OPEN's, with
@@ -100,8 +102,10 @@ final class BreakerWord {
   static final int MAX_PROBES = (int) PROBE_MASK;
   static final long IN_FLIGHT_ONE = 1L << IN_FLIGHT_SHIFT;
   static final long SUCCESS_ONE = 1L << SUCCESSES_SHIFT;
-  static final int SINCE_BITS = 20;
+  static final int SINCE_BITS = 19;
   static final long SINCE_MASK = (1L << SINCE_BITS) - 1;
+  /** HALF_OPEN: set when a caller found every slot taken and stamped {@code since}. */
+  static final long FULL_SEEN = 1L << SINCE_BITS;
   /** The open timeout is kept below {@code 2^HUNG_TIMEOUT_UNIT_BITS} "since" units. */
   static final int HUNG_TIMEOUT_UNIT_BITS = 10;
 
@@ -212,9 +216,13 @@ final class BreakerWord {
         | (sinceUnits & SINCE_MASK);
   }
 
-  /** The HALF_OPEN word {@code w} with its "since" field replaced. */
-  static long withSince(long w, long sinceUnits) {
-    return (w & ~SINCE_MASK) | (sinceUnits & SINCE_MASK);
+  /** The HALF_OPEN word {@code w} marked "every slot seen taken at {@code sinceUnits}". */
+  static long fullSeenAt(long w, long sinceUnits) {
+    return (w & ~SINCE_MASK) | FULL_SEEN | (sinceUnits & SINCE_MASK);
+  }
+
+  static boolean isFullSeen(long w) {
+    return (w & FULL_SEEN) != 0;
   }
 
   static long forcedOpen(int generation) {
@@ -271,7 +279,7 @@ final class BreakerWord {
     return (now >> shift) & SINCE_MASK;
   }
 
-  /** Units elapsed since the HALF_OPEN word's {@code since}, modulo {@code 2^20}. */
+  /** Units elapsed since the HALF_OPEN word's {@code since}, modulo {@code 2^19}. */
   static long elapsedSinceUnits(long w, long now, int shift) {
     return (((now >> shift) & SINCE_MASK) - since(w)) & SINCE_MASK;
   }
@@ -284,7 +292,8 @@ final class BreakerWord {
         return "OPEN[gen=" + generation(w) + ", level=" + level(w) + ", deadline=" + deadline(w) + "]";
       case HALF_OPEN:
         return "HALF_OPEN[gen=" + generation(w) + ", level=" + level(w) + ", inFlight="
-            + inFlight(w) + ", successes=" + successes(w) + ", since=" + since(w) + "]";
+            + inFlight(w) + ", successes=" + successes(w)
+            + (isFullSeen(w) ? ", fullSince=" + since(w) : "") + "]";
       default:
         switch (mode(w)) {
           case MODE_DISABLED:

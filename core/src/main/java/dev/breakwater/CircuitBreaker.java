@@ -751,10 +751,8 @@ public final class CircuitBreaker {
           }
           // The deadline has passed (or the word is so old that its deadline wrapped). Exactly
           // one caller wins this CAS and becomes the first probe; losers re-read and compete for
-          // the remaining probe slots of the new HALF_OPEN word. The "since" stamp is this
-          // admission's time: with one slot it is the time the slots filled.
-          long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), BreakerWord.level(w),
-              1, 0, BreakerWord.sinceUnits(now, c.sinceShift));
+          // the remaining probe slots of the new HALF_OPEN word.
+          long next = enterHalfOpen(w, BreakerWord.level(w), now, c);
           if (cas(w, next)) {
             announce(OPEN, HALF_OPEN);
             return BreakerWord.generation(next);
@@ -762,27 +760,26 @@ public final class CircuitBreaker {
           break;
         }
         case HALF_OPEN: {
-          int inFlight = BreakerWord.inFlight(w);
-          if (inFlight + 1 < c.halfOpenMaxCalls) {
-            // Take a probe slot; a failed CAS means the word moved (slot taken or freed, or a
-            // transition): re-decide on the new word so the limit is never exceeded.
+          if (BreakerWord.inFlight(w) < c.halfOpenMaxCalls) {
+            // Take a probe slot (clearing "full seen": the slots were not full). A failed CAS
+            // means the word moved (slot taken or freed, or a transition): re-decide on the new
+            // word so the limit is never exceeded.
             if (cas(w, w + IN_FLIGHT_ONE)) {
               return BreakerWord.generation(w);
             }
             break;
           }
-          if (inFlight + 1 == c.halfOpenMaxCalls) {
-            // Take the last slot and stamp the time the slots filled: while they stay full, this
-            // probe is the youngest in flight, so "full for longer than the open timeout" means
-            // "every probe in flight is older than the open timeout" (never a probe that is
-            // making progress). Same CAS argument as above.
-            long since = BreakerWord.sinceUnits(c.ticker.read(), c.sinceShift);
-            if (cas(w, BreakerWord.withSince(w + IN_FLIGHT_ONE, since))) {
-              return BreakerWord.generation(w);
+          long now = c.ticker.read();
+          if (!BreakerWord.isFullSeen(w)) {
+            // The first caller to find every slot taken since the last slot change stamps the
+            // time: every probe now in flight was admitted before it, and any later slot change
+            // clears the stamp. So "stamped at least a timeout ago" means "every probe in flight
+            // is older than the timeout". A failed CAS means the word moved: re-decide.
+            if (cas(w, BreakerWord.fullSeenAt(w, BreakerWord.sinceUnits(now, c.sinceShift)))) {
+              return -1; // all slots busy: retry after 0 ns
             }
             break;
           }
-          long now = c.ticker.read();
           if (BreakerWord.elapsedSinceUnits(w, now, c.sinceShift) < c.hungProbeUnits) {
             return -1; // all slots busy: retry after 0 ns
           }
@@ -811,8 +808,7 @@ public final class CircuitBreaker {
           }
           // The forced duration has passed: like an expired OPEN, exactly one caller wins this
           // CAS and becomes the first probe (backoff at its base); losers re-read.
-          long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), 0, 1, 0,
-              BreakerWord.sinceUnits(now, c.sinceShift));
+          long next = enterHalfOpen(w, 0, now, c);
           if (cas(w, next)) {
             announce(FORCED_OPEN, HALF_OPEN);
             return BreakerWord.generation(next);
@@ -839,6 +835,17 @@ public final class CircuitBreaker {
       return 0;
     }
     return (remaining << shift) - (now & ((1L << shift) - 1));
+  }
+
+  /**
+   * The HALF_OPEN word that follows {@code w} when its wait has passed at {@code now}: a new
+   * generation at backoff {@code level}, with the caller's probe in flight. With one slot the
+   * slots are full at once, and the caller, which has read the clock anyway, stamps it.
+   */
+  private static long enterHalfOpen(long w, int level, long now, CircuitBreakerConfig c) {
+    long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), level, 1, 0, 0);
+    return c.halfOpenMaxCalls == 1
+        ? BreakerWord.fullSeenAt(next, BreakerWord.sinceUnits(now, c.sinceShift)) : next;
   }
 
   /**
@@ -915,7 +922,7 @@ public final class CircuitBreaker {
             announce(HALF_OPEN, CLOSED);
             return;
           }
-        } else if (cas(w, w + SUCCESS_ONE - IN_FLIGHT_ONE)) {
+        } else if (cas(w, (w + SUCCESS_ONE - IN_FLIGHT_ONE) & ~BreakerWord.FULL_SEEN)) {
           return;
         }
       } else if (BreakerWord.isRecording(w)) { // METRICS_ONLY: count like CLOSED, never trip
@@ -1042,7 +1049,7 @@ public final class CircuitBreaker {
         return; // stale, or CLOSED (nothing to release), or a duplicate report
       }
       // Free the probe slot; retried only if the word changed meanwhile.
-      if (cas(w, w - IN_FLIGHT_ONE)) {
+      if (cas(w, (w - IN_FLIGHT_ONE) & ~BreakerWord.FULL_SEEN)) {
         return;
       }
     }

@@ -150,6 +150,8 @@ class ModelBasedTest {
     long since;
     boolean timed;
     long until;
+    /** HALF_OPEN: a caller found every slot taken at {@code since}, and no slot changed since. */
+    boolean fullSeen;
 
     Model(CircuitBreakerConfig c) {
       this.c = c;
@@ -165,17 +167,19 @@ class ModelBasedTest {
           }
           enter(2);
           inFlight = 1;
+          fullSeen = c.halfOpenMaxCalls() == 1;
           since = now;
           return generation;
         case 2:
           if (inFlight < c.halfOpenMaxCalls()) {
-            if (++inFlight == c.halfOpenMaxCalls()) {
-              since = now; // the slots filled: hung means "full for longer than the timeout"
-            }
+            inFlight++;
             return generation;
           }
-          if (now - since >= c.openTimeout().toNanos()) {
-            reopen(now);
+          if (!fullSeen) { // the first caller to find every slot taken stamps the time
+            fullSeen = true;
+            since = now;
+          } else if (now - since >= c.openTimeout().toNanos()) {
+            reopen(now); // every probe in flight is older than the timeout
           }
           return -1;
         case 3:
@@ -185,6 +189,7 @@ class ModelBasedTest {
           enter(2);
           level = 0;
           inFlight = 1;
+          fullSeen = c.halfOpenMaxCalls() == 1;
           since = now;
           return generation;
         default:
@@ -200,6 +205,7 @@ class ModelBasedTest {
         failures = 0;
       } else if (state == 2 && inFlight > 0) {
         inFlight--;
+        fullSeen = false;
         if (++successes >= c.successThreshold()) {
           enter(0);
           level = 0;
@@ -227,6 +233,7 @@ class ModelBasedTest {
     void ignored(long permit) {
       if (permit == generation && state == 2 && inFlight > 0) {
         inFlight--;
+        fullSeen = false;
       }
     }
 
@@ -266,6 +273,7 @@ class ModelBasedTest {
       failures = 0;
       inFlight = 0;
       successes = 0;
+      fullSeen = false;
     }
 
     @Override

@@ -297,18 +297,19 @@ class StateMachineTest {
     }
 
     @Test
-    void onlyTheAdmissionThatFillsTheLastSlotReadsTheClock() {
+    void admissionAndSuccessReadNoClock() {
       CircuitBreaker b = breaker(CircuitBreakerConfig.builder().failureThreshold(1)
           .successThreshold(5).halfOpenMaxCalls(3).openTimeout(TIMEOUT));
       fail(b, 1);
       ticker.advance(PAST);
       b.tryAcquire(); // the transition itself reads the clock
       long reads = ticker.reads();
-      long p = b.tryAcquire(); // a free slot is left: no clock
+      long p = b.tryAcquire();
       b.onSuccess(p);
       b.tryAcquire();
+      b.tryAcquire(); // fills the last slot: still no clock
       assertThat(ticker.reads()).isEqualTo(reads);
-      b.tryAcquire(); // fills the last slot: stamps the time once
+      assertThat(b.tryAcquire()).isEqualTo(REJECTED); // finds them full: reads it once
       assertThat(ticker.reads()).isEqualTo(reads + 1);
     }
   }
@@ -417,6 +418,7 @@ class StateMachineTest {
       CircuitBreaker b = halfOpened();
       long hung1 = b.tryAcquire();
       long hung2 = b.tryAcquire();
+      assertThat(b.tryAcquire()).isEqualTo(REJECTED); // finds the slots full: the clock starts
       ticker.advance(TIMEOUT.minusMillis(1));
       assertThat(b.tryAcquire()).isEqualTo(REJECTED);
       assertThat(b.state()).isEqualTo(HALF_OPEN);
@@ -435,7 +437,7 @@ class StateMachineTest {
     }
 
     /**
-     * DESIGN.md, "Time": HALF_OPEN entry is stamped modulo 2^20 units, so a period whose only
+     * DESIGN.md, "Time": HALF_OPEN's "full since" is stamped modulo 2^19 units, so a period whose only
      * slot hangs and that sees no caller for exactly a whole lap of stamps looks just entered.
      * The documented bound: at most one more timeout before a caller declares the probe hung.
      */
@@ -446,8 +448,8 @@ class StateMachineTest {
       fail(b, 1);
       ticker.advance(PAST);
       assertThat(b.tryAcquire()).isNotEqualTo(REJECTED); // HALF_OPEN; this probe hangs
-      long lap = (1L << 20) << b.config().sinceShift;
-      ticker.advance(Duration.ofNanos(lap)); // about 12 hours later: the stamp has wrapped
+      long lap = (1L << BreakerWord.SINCE_BITS) << b.config().sinceShift;
+      ticker.advance(Duration.ofNanos(lap)); // about 6 hours later: the stamp has wrapped
       assertThat(b.tryAcquire()).isEqualTo(REJECTED);
       assertThat(b.state()).isEqualTo(HALF_OPEN); // the blind spot
       ticker.advance(TIMEOUT.plusSeconds(1));

@@ -186,9 +186,13 @@ class TimingTest {
         "HALF_OPEN->CLOSED");
   }
 
-  /** A probe is hung once it is older than the open timeout, counted from its own admission. */
+  /**
+   * Probes are hung once every one in flight is older than the open timeout, counted from the
+   * first caller that found every slot taken (each probe in flight was admitted before it); a
+   * report or a new probe starts the count again.
+   */
   @Test
-  void aProbeIsHungOnceTheYoungestInFlightIsOlderThanTheTimeout() {
+  void probesAreHungOnceEveryOneInFlightIsOlderThanTheTimeout() {
     FakeTicker ticker = new FakeTicker();
     CircuitBreaker b = CircuitBreaker.of("t", CircuitBreakerConfig.builder().failureThreshold(1)
         .successThreshold(5).halfOpenMaxCalls(2).openTimeout(Duration.ofSeconds(1))
@@ -200,11 +204,13 @@ class TimingTest {
     ticker.advance(Duration.ofMillis(900));
     long second = b.tryAcquire(); // fills the slots 900 ms after the first
     assertThat(second).isNotEqualTo(REJECTED);
+    assertThat(b.tryAcquire()).isEqualTo(REJECTED); // found full: the count starts here
     ticker.advance(Duration.ofMillis(500)); // first is 1.4 s old, second 0.5 s: not hung
     assertThat(b.tryAcquire()).isEqualTo(REJECTED);
     assertThat(b.state()).isEqualTo(HALF_OPEN);
     b.onSuccess(second); // progress frees a slot...
     long third = b.tryAcquire(); // ...and the next probe fills it again
+    assertThat(b.tryAcquire()).isEqualTo(REJECTED); // found full again: the count restarts
     ticker.advance(Duration.ofMillis(999));
     assertThat(b.tryAcquire()).isEqualTo(REJECTED);
     assertThat(b.state()).isEqualTo(HALF_OPEN); // third is 999 ms old
@@ -213,6 +219,29 @@ class TimingTest {
     assertThat(b.state()).isEqualTo(OPEN);
     b.onSuccess(third); // stale now
     assertThat(b.state()).isEqualTo(OPEN);
+  }
+
+  /**
+   * The price of keeping probe admission free of clock reads: with no caller between the slots
+   * filling and the first caller that finds them full, the count starts at that caller, so a
+   * hung probe is declared up to that gap late (never early: the probe is older still).
+   */
+  @Test
+  void withSparseTrafficTheVerdictIsLateByAtMostTheGapBeforeTheFirstRejectedCaller() {
+    FakeTicker ticker = new FakeTicker();
+    CircuitBreaker b = CircuitBreaker.of("t", CircuitBreakerConfig.builder().failureThreshold(1)
+        .successThreshold(5).halfOpenMaxCalls(2).openTimeout(Duration.ofSeconds(1))
+        .ticker(ticker).build());
+    b.onFailure(b.tryAcquire());
+    ticker.advance(Duration.ofMillis(1_100));
+    b.tryAcquire();
+    b.tryAcquire(); // both slots taken; both probes hang
+    ticker.advance(Duration.ofSeconds(5)); // nobody calls for 5 s
+    assertThat(b.tryAcquire()).isEqualTo(REJECTED); // the first caller: the count starts
+    assertThat(b.state()).isEqualTo(HALF_OPEN);
+    ticker.advance(Duration.ofMillis(1_002));
+    assertThat(b.tryAcquire()).isEqualTo(REJECTED);
+    assertThat(b.state()).isEqualTo(OPEN); // 6 s after the probes started, 1 s after the count
   }
 
   @Test
