@@ -188,7 +188,7 @@ else
   rm -f "$out"/jmh*.json "$out"/jmh*.log
   echo "== JMH (full): every case, every implementation, 1/2/4 threads, -prof gc"
   jmh "$out/jmh.log" "$out/jmh.json" \
-    '^dev\.breakwater\.bench\.(ClosedBenchmark|OpenBenchmark|HalfOpenBenchmark|FloorBenchmark|ScalingBenchmark|WindowBenchmark)\.' \
+    '^dev\.breakwater\.bench\.(ClosedBenchmark|OpenBenchmark|HalfOpenBenchmark|FloorBenchmark|ScalingBenchmark|WindowBenchmark|CachedClockBenchmark|RegistryBenchmark|StatsBenchmark)\.' \
     -f 1 -wi 3 -w 500ms -i 8 -r 500ms -foe true -prof gc
   results=("$out/jmh.json")
   footprint_impls=()
@@ -196,8 +196,8 @@ else
 fi
 
 if [ "$report_only" = 0 ]; then
-  echo "== footprint (JOL; under a minute)"
-  "$java" -Xmx3g -Djdk.attach.allowAttachSelf=true -cp "$jar" dev.breakwater.bench.FootprintProbe \
+  echo "== footprint (JOL, and whole registries of 1,000,000 breakers; about 3 minutes)"
+  "$java" -Xmx10g -Djdk.attach.allowAttachSelf=true -cp "$jar" dev.breakwater.bench.FootprintProbe \
     "$out/footprint.json" "${footprint_impls[@]}"
 fi
 

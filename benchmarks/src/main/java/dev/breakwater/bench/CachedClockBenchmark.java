@@ -48,9 +48,12 @@ public class CachedClockBenchmark {
   /** The breakers, on the ticker under test. */
   @State(Scope.Benchmark)
   public static class Breakers {
-    /** {@code system}: System.nanoTime(); {@code cached}: Ticker.cached() (1 ms). */
-    @Param({"system", "cached"})
-    public String ticker;
+    /**
+     * {@code breakwater}: the default ticker, System.nanoTime(); {@code breakwater-cached}:
+     * Ticker.cached() (1 ms).
+     */
+    @Param({"breakwater", "breakwater-cached"})
+    public String impl;
 
     CircuitBreaker open;
     CircuitBreaker halfOpen;
@@ -60,7 +63,7 @@ public class CachedClockBenchmark {
     /** Builds an OPEN, a HALF_OPEN (slot taken) and a time-window breaker. */
     @Setup(Level.Trial)
     public void setUp() {
-      Ticker t = ticker.equals("cached") ? Ticker.cached() : Ticker.systemTicker();
+      Ticker t = impl.equals("breakwater-cached") ? Ticker.cached() : Ticker.systemTicker();
       open = CircuitBreaker.of("open", CircuitBreakerConfig.builder().failureThreshold(1)
           .openTimeout(Duration.ofHours(1)).ticker(t).build());
       open.onFailure(open.tryAcquire());

@@ -19,12 +19,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Case 14 (issue 11): a CLOSED success via {@code call()} with call statistics, 1 and 2 threads
- * on one breaker: {@code off} (the default: no statistics), {@code stats}
- * ({@code recordStats()}: striped counters), {@code latency} ({@code recordLatency()}: plus two
- * clock reads and a latency sum). Targets against floors from the same run: {@code stats} at most
- * the no-breaker baseline + one uncontended CAS + 3 ns, 0 B/op, 2 threads at most 1.5x of 1;
- * {@code latency} plus two clock reads; {@code off} the same as {@link ClosedBenchmark}'s
- * Breakwater row.
+ * on one breaker: {@code breakwater} (the default: no statistics), {@code breakwater-stats}
+ * ({@code recordStats()}: striped counters), {@code breakwater-latency} ({@code recordLatency()}:
+ * plus two clock reads and a latency sum). Targets against floors from the same run: with
+ * statistics at most the no-breaker baseline + one uncontended CAS + 3 ns, 0 B/op, 2 threads at
+ * most 1.5x of 1; with latency plus two clock reads; without, the same as
+ * {@link ClosedBenchmark}'s Breakwater row.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -37,9 +37,12 @@ public class StatsBenchmark {
   /** The shared breaker. */
   @State(Scope.Benchmark)
   public static class Breaker {
-    /** {@code off}, {@code stats} or {@code latency}. */
-    @Param({"off", "stats", "latency"})
-    public String stats;
+    /**
+     * {@code breakwater} (statistics off), {@code breakwater-stats} ({@code recordStats()}) or
+     * {@code breakwater-latency} ({@code recordLatency()}).
+     */
+    @Param({"breakwater", "breakwater-stats", "breakwater-latency"})
+    public String impl;
 
     CircuitBreaker breaker;
     final Operation op = new Operation(Integer.valueOf(42));
@@ -48,9 +51,9 @@ public class StatsBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       CircuitBreakerConfig.Builder b = CircuitBreakerConfig.builder();
-      if (stats.equals("stats")) {
+      if (impl.equals("breakwater-stats")) {
         b.recordStats();
-      } else if (stats.equals("latency")) {
+      } else if (impl.equals("breakwater-latency")) {
         b.recordLatency();
       }
       breaker = CircuitBreaker.of("stats", b.build());

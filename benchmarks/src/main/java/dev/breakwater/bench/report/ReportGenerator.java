@@ -229,7 +229,7 @@ public final class ReportGenerator {
         + "missing run leaves a gap in its line.\n\n");
 
     // ---- targets
-    md.append("## Targets (issues 3 and 5)\n\n| Target | Bar | Measured (Breakwater) | Verdict |\n"
+    md.append("## Targets (issues 3, 5, 10 and 11)\n\n| Target | Bar | Measured (Breakwater) | Verdict |\n"
         + "|---|---|---|---|\n");
     List<Targets.Result> targets = Targets.evaluate(r, fp, cores);
     for (Targets.Result t : targets) {
@@ -305,6 +305,9 @@ public final class ReportGenerator {
         || r.find("WindowBenchmark.manualFail10", "breakwater-count", 1).isPresent()) {
       windowSection(md, r, charts, cores);
     }
+
+    // ---- the cached clock, registry and statistics
+    OperationsSection.append(md, r, fp);
 
     // ---- footprint
     md.append("## Footprint (JOL)\n\n");
