@@ -27,7 +27,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(id = "0, 0, 0, 2", expect = ACCEPTABLE, desc = "both admissions before the first release")
 @Outcome(id = "0, 1, 1, 2", expect = ACCEPTABLE, desc = "a release between the two admissions")
 @Outcome(id = "1, 0, 1, 2", expect = ACCEPTABLE,
-    desc = "one release, both admissions (the second finds the slot retaken), then the other release")
+    desc = "a release, both admissions (the second finds the slot retaken), the other release")
 @Outcome(id = "1, 1, 2, 2", expect = ACCEPTABLE, desc = "both releases before the second admission")
 @Outcome(id = {"1, 0, 0, .*", "0, 1, 0, .*", "1, 1, [01], .*"}, expect = FORBIDDEN,
     desc = "an admitted probe's slot lost: a release overwrote an admission")

@@ -228,16 +228,17 @@ public abstract class BreakerLincheckBase {
    * Model checking: systematic interleavings of random scenarios (3 threads).
    *
    * @param model the test's sequential specification
-   * @param share the fraction of the iteration budget this test runs (the window tests run half,
-   *     to keep the whole suite within its CI time)
+   * @param share the fraction of the invocation budget this test runs per scenario (the window
+   *     tests run a third, to keep the whole suite within its CI time: as many random scenarios,
+   *     each explored less deeply)
    * @return options with the budget from system properties
    */
   protected static ModelCheckingOptions modelChecking(Class<? extends BreakerModel> model,
       double share) {
     return new ModelCheckingOptions()
         .sequentialSpecification(model)
-        .iterations(iterations("lincheck.iterations", share))
-        .invocationsPerIteration(Integer.getInteger("lincheck.invocations", 1000))
+        .iterations(Integer.getInteger("lincheck.iterations", 30))
+        .invocationsPerIteration(scaled("lincheck.invocations", 1000, share))
         .threads(3)
         .actorsPerThread(3)
         .actorsBefore(2)
@@ -248,21 +249,21 @@ public abstract class BreakerLincheckBase {
    * Stress: random scenarios on real threads (2 threads: the machine has 2 cores).
    *
    * @param model the test's sequential specification
-   * @param share the fraction of the iteration budget this test runs
+   * @param share the fraction of the invocation budget this test runs per scenario
    * @return options with the budget from system properties
    */
   protected static StressOptions stress(Class<? extends BreakerModel> model, double share) {
     return new StressOptions()
         .sequentialSpecification(model)
-        .iterations(iterations("lincheck.stress.iterations", share))
-        .invocationsPerIteration(Integer.getInteger("lincheck.stress.invocations", 3000))
+        .iterations(Integer.getInteger("lincheck.stress.iterations", 30))
+        .invocationsPerIteration(scaled("lincheck.stress.invocations", 3000, share))
         .threads(2)
         .actorsPerThread(3)
         .actorsBefore(2)
         .actorsAfter(2);
   }
 
-  private static int iterations(String property, double share) {
-    return Math.max(1, (int) Math.round(Integer.getInteger(property, 30) * share));
+  private static int scaled(String property, int fallback, double share) {
+    return Math.max(1, (int) Math.round(Integer.getInteger(property, fallback) * share));
   }
 }

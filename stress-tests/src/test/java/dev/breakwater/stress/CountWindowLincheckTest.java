@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * window's documented approximations (lap order, totals lagging a record in flight) cannot change
  * a state (see {@link BreakerLincheckBase}): trips must happen exactly when the model's do, never
  * from an outcome of an older period (stale permits across trips, closes and resets), and OPEN,
- * HALF_OPEN and FORCED_OPEN must work as without a window. Runs half the iteration budget.
+ * HALF_OPEN and FORCED_OPEN must work as without a window. Runs a third of the invocation budget
+ * per scenario.
  */
 public final class CountWindowLincheckTest extends BreakerLincheckBase {
   private static final BreakerModel.Settings SETTINGS = BreakerModel.Settings.count(16, 2, 1);
@@ -37,12 +38,12 @@ public final class CountWindowLincheckTest extends BreakerLincheckBase {
   /** Model checking. */
   @Test
   public void modelCheckingCountWindow() {
-    modelChecking(Model.class, 0.5).check(getClass());
+    modelChecking(Model.class, 1.0 / 3).check(getClass());
   }
 
   /** Stress. */
   @Test
   public void stressCountWindow() {
-    stress(Model.class, 0.5).check(getClass());
+    stress(Model.class, 1.0 / 3).check(getClass());
   }
 }

@@ -40,7 +40,8 @@ final class TickerWrapTest {
       "10, 60, 0",
       "10, 3600, 30"})
   void openTimeoutHoldsAcrossTheWrap(long startBeforeWrap, long timeoutSeconds, long capDays) {
-    SetTicker ticker = new SetTicker(Long.MAX_VALUE - Duration.ofSeconds(startBeforeWrap).toNanos());
+    SetTicker ticker =
+        new SetTicker(Long.MAX_VALUE - Duration.ofSeconds(startBeforeWrap).toNanos());
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     CircuitBreakerConfig.Builder config = CircuitBreakerConfig.builder()
         .failureThreshold(1)

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * window's time span, so a verdict that summed other generations' buckets would open the breaker
  * on the new period's first outcome. The window is longer than any scenario's time (at most 15
  * steps of 1.01 s: no bucket leaves it) and any failure crosses the threshold, so the window's
- * documented approximations cannot change a state (see {@link BreakerLincheckBase}). Runs half the
- * iteration budget.
+ * documented approximations cannot change a state (see {@link BreakerLincheckBase}). Runs a
+ * third of the invocation budget per scenario.
  */
 public final class TimeWindowLincheckTest extends BreakerLincheckBase {
   private static final BreakerModel.Settings SETTINGS =
@@ -44,12 +44,12 @@ public final class TimeWindowLincheckTest extends BreakerLincheckBase {
   /** Model checking. */
   @Test
   public void modelCheckingTimeWindow() {
-    modelChecking(Model.class, 0.5).check(getClass());
+    modelChecking(Model.class, 1.0 / 3).check(getClass());
   }
 
   /** Stress. */
   @Test
   public void stressTimeWindow() {
-    stress(Model.class, 0.5).check(getClass());
+    stress(Model.class, 1.0 / 3).check(getClass());
   }
 }
