@@ -33,13 +33,13 @@ import java.util.Arrays;
  * number of probes; a probe success counts (the success threshold closes it, backoff back to the
  * base), a probe failure re-opens it one backoff level up, {@code onIgnored} frees the slot; a
  * caller that finds every slot taken while the probes are older than the base timeout re-opens it
- * one level up and is itself rejected. {@code reset()} closes from anywhere; {@code forceOpen()}
+ * one level up and is itself rejected (see below for how their age is measured). {@code reset()} closes from anywhere; {@code forceOpen()}
  * moves to FORCED_OPEN from anywhere else.
  *
- * <p>Hung probes: the age of the probes is measured from the HALF_OPEN period's entry (what
- * {@code core/DESIGN.md} documents today) or, with {@code -Dlincheck.hungProbesFrom=youngest},
- * from the latest probe admission (the fix of defect 2 in the window issue). The two agree unless
- * the clock moved between the entry and the admission of the probe that filled the last slot.
+ * <p>Hung probes (DESIGN.md, "HALF_OPEN full since"): the first caller that finds every slot
+ * taken stamps the time, and any change of the probes in flight (an admission, a report, a
+ * release) clears the stamp; a caller that finds the slots taken with a stamp at least the base
+ * timeout old re-opens. So a probe that makes progress is never declared hung.
  */
 public class BreakerModel {
   /** Thread ids Lincheck hands out (threads, plus the init and post parts) are below this. */
@@ -55,8 +55,6 @@ public class BreakerModel {
    * 4 s exactly when n * 1.01 s does, and one step always makes a full HALF_OPEN period hung.
    */
   static final long STEP = BASE_TIMEOUT + Duration.ofMillis(10).toNanos();
-  private static final boolean HUNG_FROM_YOUNGEST =
-      "youngest".equals(System.getProperty("lincheck.hungProbesFrom", "entry"));
 
   /** The settings a Lincheck test and its model share. */
   static final class Settings {
@@ -98,13 +96,14 @@ public class BreakerModel {
     /** The implementation's config for these settings, on {@code ticker}. */
     CircuitBreakerConfig config(Ticker ticker) {
       CircuitBreakerConfig.Builder b = CircuitBreakerConfig.builder()
-          .failureThreshold(failureThreshold)
           .successThreshold(successThreshold)
           .halfOpenMaxCalls(halfOpenMaxCalls)
           .openTimeout(Duration.ofNanos(BASE_TIMEOUT))
           .openTimeoutBackoff(2.0, Duration.ofNanos(MAX_TIMEOUT))
           .ticker(ticker);
-      if (window == SlidingWindowType.COUNT_BASED) {
+      if (window == null) {
+        b.failureThreshold(failureThreshold); // the builder rejects it beside a window
+      } else if (window == SlidingWindowType.COUNT_BASED) {
         b.slidingWindow(window, size);
       } else if (window == SlidingWindowType.TIME_BASED) {
         b.slidingWindow(window, Duration.ofNanos(lengthNanos));
@@ -129,8 +128,9 @@ public class BreakerModel {
   /** HALF_OPEN. */
   private int inFlight;
   private int successes;
-  private long enteredHalfOpen;
-  private long lastAdmission;
+  /** HALF_OPEN: a caller found every slot taken at {@link #fullSince}, and none changed since. */
+  private boolean fullSeen;
+  private long fullSince;
   /** CLOSED with a window: the current period's outcomes, oldest first: {time, failed ? 1 : 0}. */
   private final ArrayDeque<long[]> outcomes = new ArrayDeque<>();
   /** The generation of the permit each thread holds, or -1. */
@@ -209,6 +209,7 @@ public class BreakerModel {
     }
     if (p == generation && state == State.HALF_OPEN && inFlight > 0) {
       inFlight--;
+      fullSeen = false;
     }
     return true;
   }
@@ -275,16 +276,21 @@ public class BreakerModel {
         enter(State.HALF_OPEN);
         inFlight = 1;
         successes = 0;
-        enteredHalfOpen = now;
-        lastAdmission = now;
+        if (s.halfOpenMaxCalls == 1) { // full at once, and the transition read the clock
+          fullSeen = true;
+          fullSince = now;
+        }
         return generation;
       case HALF_OPEN:
         if (inFlight < s.halfOpenMaxCalls) {
           inFlight++;
-          lastAdmission = now;
+          fullSeen = false;
           return generation;
         }
-        if (now - (HUNG_FROM_YOUNGEST ? lastAdmission : enteredHalfOpen) >= BASE_TIMEOUT) {
+        if (!fullSeen) {
+          fullSeen = true;
+          fullSince = now;
+        } else if (now - fullSince >= BASE_TIMEOUT) {
           open(nextLevel());
         }
         return -1;
@@ -313,6 +319,7 @@ public class BreakerModel {
       default:
         if (state == State.HALF_OPEN && inFlight > 0) {
           inFlight--;
+          fullSeen = false;
         }
     }
   }
@@ -338,6 +345,7 @@ public class BreakerModel {
       } else {
         successes++;
         inFlight--;
+        fullSeen = false;
       }
     }
   }
@@ -404,6 +412,7 @@ public class BreakerModel {
     failures = 0;
     inFlight = 0;
     successes = 0;
+    fullSeen = false;
     outcomes.clear();
   }
 }
