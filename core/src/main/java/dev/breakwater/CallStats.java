@@ -188,6 +188,14 @@ final class CallStats {
     return sum;
   }
 
+  /** An immutable snapshot, the time since the last transition measured on {@code ticker}. */
+  CircuitBreakerStats snapshot(Ticker ticker) {
+    long transitions = transitions();
+    long since = transitions == 0 ? -1 : Math.max(0, ticker.read() - lastTransition());
+    return new CircuitBreakerStats(true, sum(SUCCESSFUL), sum(FAILED), sum(IGNORED),
+        sum(REJECTED), transitions, since, latencyNanos(), timedCalls());
+  }
+
   /** Called once per transition, by the thread that made it. */
   void transition(long now) {
     lastTransition = now;

@@ -510,14 +510,7 @@ public final class CircuitBreaker {
    */
   public CircuitBreakerStats stats() {
     final CallStats s = stats;
-    if (s == null) {
-      return CircuitBreakerStats.notRecording();
-    }
-    long transitions = s.transitions();
-    long since = transitions == 0 ? -1 : Math.max(0, config.ticker.read() - s.lastTransition());
-    return new CircuitBreakerStats(true, s.sum(CallStats.SUCCESSFUL), s.sum(CallStats.FAILED),
-        s.sum(CallStats.IGNORED), s.sum(CallStats.REJECTED), transitions, since,
-        s.latencyNanos(), s.timedCalls());
+    return s == null ? CircuitBreakerStats.notRecording() : s.snapshot(config.ticker);
   }
 
   /**
