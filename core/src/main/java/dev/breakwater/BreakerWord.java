@@ -9,16 +9,19 @@ package dev.breakwater;
  * payload whose layout depends on the state:
  *
  * <pre>
- *  63 62 61            46 45      40 39        30 29        20 19                 0
- * +-----+----------------+----------+------------+------------+--------------------+
- * | 0 0 |   generation   |              unused (0)            |  failures (16 bits)|  CLOSED
- * +-----+----------------+----------+------------+------------+--------------------+
- * | 0 1 |   generation   |  level   |     deadline (40 bits, units of 2^deadlineShift ns)       |  OPEN
- * +-----+----------------+----------+------------+------------+--------------------+
- * | 1 0 |   generation   |  level   |  inFlight  | successes  |F| since (19 bits)  |  HALF_OPEN
- * +-----+----------------+----------+------------+------------+--------------------+
- * | 1 1 |   generation   |mode|            mode-specific (44 bits)                 |  held (below)
- * +-----+----------------+-------------------------------------------------------+
+ *  63 62 61            46 45      40 39  35 34                                      0
+ * +-----+----------------+----------+------+----------------------------------------+
+ * | 0 0 |   generation   |            unused (0)           |   failures (16 bits)   |  CLOSED
+ * +-----+----------------+----------+------+----------------------------------------+
+ * | 0 1 |   generation   |  level   |shift |  deadline (35 bits, units of 2^shift ns)|  OPEN
+ * +-----+----------------+----------+------+----------------------------------------+
+ *
+ *  63 62 61            46 45      40 39        30 29        20 19    14 13 12         0
+ * +-----+----------------+----------+------------+------------+--------+--+------------+
+ * | 1 0 |   generation   |  level   |  inFlight  | successes  | sShift |F | since (13) |  HALF_OPEN
+ * +-----+----------------+----------+------------+------------+--------+--+------------+
+ * | 1 1 |   generation   |mode|          mode-specific (44 bits)                      |  held (below)
+ * +-----+----------------+-------------------------------------------------------------+
  *
  *  held: an operator's state; the 2-bit mode (bits 45-44) says which
  *  45 44 43    39 38                                                              0
@@ -36,17 +39,20 @@ package dev.breakwater;
  *   <li><b>level</b> (OPEN, HALF_OPEN): how many times in a row the breaker re-opened from
  *       HALF_OPEN, saturating at {@link #MAX_LEVEL}; picks the backed-off open timeout. CLOSED has
  *       no level: closing resets the backoff to its base.
- *   <li><b>deadline</b> (OPEN): the ticker value at which a probe may be admitted, rounded
- *       <em>up</em> to units of {@code 2^deadlineShift} ns and kept modulo {@code 2^40}; the
- *       config picks the shift so that the longest open timeout is below {@code 2^24} units.
+ *   <li><b>shift</b>, <b>deadline</b> (OPEN): the ticker value at which a probe may be admitted,
+ *       rounded <em>up</em> to units of {@code 2^shift} ns and kept modulo {@code 2^35}; the
+ *       config that opened the breaker picks the shift so that its open timeout is below
+ *       {@code 2^24} units. The word carries its own unit, so it reads the same under any config
+ *       (a breaker reconfigured while OPEN keeps the deadline it had).
  *   <li><b>inFlight</b>, <b>successes</b> (HALF_OPEN): probes admitted and not yet reported, and
  *       successes reported, both 0..1023.
- *   <li><b>F</b>, <b>since</b> (HALF_OPEN): F (bit 19) is set when a caller found every probe
- *       slot taken, and since is the ticker value it read then, rounded down to units of
- *       {@code 2^sinceShift} ns and kept modulo {@code 2^19}; the config picks the shift so that
- *       the open timeout is below {@code 2^10} units. Every change of inFlight clears F. Used
- *       only to detect hung probes: while F is set, every probe in flight was admitted before
- *       {@code since}.
+ *   <li><b>sShift</b>, <b>F</b>, <b>since</b> (HALF_OPEN): F (bit 13) is set when a caller found
+ *       every probe slot taken, and since is the ticker value it read then, rounded down to
+ *       units of {@code 2^sShift} ns and kept modulo {@code 2^13}; the stamping config picks the
+ *       shift so that its open timeout is below {@code 2^9} units. Every change of inFlight
+ *       clears F. Used only to detect hung probes: while F is set, every probe in flight was
+ *       admitted before {@code since}. A reader whose config has another unit (the breaker was
+ *       reconfigured) cannot compare and stamps again, which is never early.
  *   <li><b>mode</b> (held): FORCED_OPEN (until reset), DISABLED (admit everything, record
  *       nothing), METRICS_ONLY (admit everything, count, never trip: its <b>failures</b> field
  *       is the CLOSED one's, saturating), or FORCED_OPEN until a deadline kept like OPEN's, with
@@ -89,8 +95,12 @@ final class BreakerWord {
   static final int MAX_LEVEL = (int) LEVEL_MASK;
 
   // ---- OPEN ----
-  static final int DEADLINE_BITS = 40;
+  static final int DEADLINE_BITS = 35;
   static final long DEADLINE_MASK = (1L << DEADLINE_BITS) - 1;
+  static final int DEADLINE_SHIFT_SHIFT = 35;
+  static final long DEADLINE_SHIFT_MASK = (1L << 5) - 1;
+  /** The largest deadline unit, {@code 2^24} ns (16.8 ms): the lateness bound at the cap. */
+  static final int MAX_DEADLINE_SHIFT = 24;
   /** The longest open timeout is kept below {@code 2^MAX_TIMEOUT_UNIT_BITS} deadline units. */
   static final int MAX_TIMEOUT_UNIT_BITS = 24;
 
@@ -102,12 +112,16 @@ final class BreakerWord {
   static final int MAX_PROBES = (int) PROBE_MASK;
   static final long IN_FLIGHT_ONE = 1L << IN_FLIGHT_SHIFT;
   static final long SUCCESS_ONE = 1L << SUCCESSES_SHIFT;
-  static final int SINCE_BITS = 19;
+  static final int SINCE_BITS = 13;
   static final long SINCE_MASK = (1L << SINCE_BITS) - 1;
   /** HALF_OPEN: set when a caller found every slot taken and stamped {@code since}. */
   static final long FULL_SEEN = 1L << SINCE_BITS;
+  static final int SINCE_SHIFT_SHIFT = SINCE_BITS + 1;
+  static final long SINCE_SHIFT_MASK = (1L << 6) - 1;
+  /** The stamp's fields: unit, flag and time, replaced together. */
+  static final long STAMP_MASK = (SINCE_SHIFT_MASK << SINCE_SHIFT_SHIFT) | FULL_SEEN | SINCE_MASK;
   /** The open timeout is kept below {@code 2^HUNG_TIMEOUT_UNIT_BITS} "since" units. */
-  static final int HUNG_TIMEOUT_UNIT_BITS = 10;
+  static final int HUNG_TIMEOUT_UNIT_BITS = 9;
 
   // ---- held (state code 3): an operator's state, told apart by a mode ----
   static final int MODE_SHIFT = 44;
@@ -181,6 +195,11 @@ final class BreakerWord {
     return w & DEADLINE_MASK;
   }
 
+  /** The OPEN word's deadline unit, as a power of two. */
+  static int deadlineShift(long w) {
+    return (int) ((w >>> DEADLINE_SHIFT_SHIFT) & DEADLINE_SHIFT_MASK);
+  }
+
   static int inFlight(long w) {
     return (int) ((w >>> IN_FLIGHT_SHIFT) & PROBE_MASK);
   }
@@ -193,6 +212,11 @@ final class BreakerWord {
     return w & SINCE_MASK;
   }
 
+  /** The HALF_OPEN word's "since" unit, as a power of two (meaningful while F is set). */
+  static int sinceShift(long w) {
+    return (int) ((w >>> SINCE_SHIFT_SHIFT) & SINCE_SHIFT_MASK);
+  }
+
   // ---- constructors ----
   private static long header(int state, int generation) {
     return ((long) state << STATE_SHIFT) | ((generation & GENERATION_MASK) << GENERATION_SHIFT);
@@ -202,9 +226,11 @@ final class BreakerWord {
     return header(CLOSED, generation) | (failures & FAILURES_MASK);
   }
 
-  static long open(int generation, int level, long deadlineUnits) {
+  /** The OPEN word; {@code deadlineUnits} in units of {@code 2^shift} ns. */
+  static long open(int generation, int level, int shift, long deadlineUnits) {
     return header(OPEN, generation)
         | ((level & LEVEL_MASK) << LEVEL_SHIFT)
+        | ((shift & DEADLINE_SHIFT_MASK) << DEADLINE_SHIFT_SHIFT)
         | (deadlineUnits & DEADLINE_MASK);
   }
 
@@ -216,9 +242,18 @@ final class BreakerWord {
         | (sinceUnits & SINCE_MASK);
   }
 
-  /** The HALF_OPEN word {@code w} marked "every slot seen taken at {@code sinceUnits}". */
-  static long fullSeenAt(long w, long sinceUnits) {
-    return (w & ~SINCE_MASK) | FULL_SEEN | (sinceUnits & SINCE_MASK);
+  /**
+   * The HALF_OPEN word {@code w} marked "every slot seen taken at {@code sinceUnits}", in units
+   * of {@code 2^shift} ns.
+   */
+  static long fullSeenAt(long w, int shift, long sinceUnits) {
+    return (w & ~STAMP_MASK) | ((shift & SINCE_SHIFT_MASK) << SINCE_SHIFT_SHIFT) | FULL_SEEN
+        | (sinceUnits & SINCE_MASK);
+  }
+
+  /** The HALF_OPEN word {@code w} without its stamp: what every change of inFlight leaves. */
+  static long unstamped(long w) {
+    return w & ~STAMP_MASK;
   }
 
   static boolean isFullSeen(long w) {
@@ -252,15 +287,17 @@ final class BreakerWord {
    * crosses zero.
    */
   static long deadlineUnits(long now, long timeoutNanos, int shift) {
-    return ((now + timeoutNanos + ((1L << shift) - 1)) >> shift) & DEADLINE_MASK;
+    // not masked: OPEN keeps it modulo 2^35, a timed FORCED_OPEN modulo 2^39 (the constructors)
+    return (now + timeoutNanos + ((1L << shift) - 1)) >> shift;
   }
 
   /**
    * Units left until the OPEN word's deadline, as seen at {@code now}: positive while the
    * breaker must keep rejecting, zero or negative once a probe may go. The difference is taken
-   * modulo {@code 2^40} and sign-extended, so a ticker that wraps is harmless.
+   * modulo {@code 2^35} and sign-extended, so a ticker that wraps is harmless.
    */
-  static long remainingUnits(long w, long now, int shift) {
+  static long remainingUnits(long w, long now) {
+    int shift = deadlineShift(w);
     long diff = deadline(w) - ((now >> shift) & DEADLINE_MASK);
     return (diff << (64 - DEADLINE_BITS)) >> (64 - DEADLINE_BITS);
   }
@@ -279,8 +316,9 @@ final class BreakerWord {
     return (now >> shift) & SINCE_MASK;
   }
 
-  /** Units elapsed since the HALF_OPEN word's {@code since}, modulo {@code 2^19}. */
-  static long elapsedSinceUnits(long w, long now, int shift) {
+  /** Units elapsed since the HALF_OPEN word's {@code since}, modulo {@code 2^13}. */
+  static long elapsedSinceUnits(long w, long now) {
+    int shift = sinceShift(w);
     return (((now >> shift) & SINCE_MASK) - since(w)) & SINCE_MASK;
   }
 
@@ -289,11 +327,12 @@ final class BreakerWord {
       case CLOSED:
         return "CLOSED[gen=" + generation(w) + ", failures=" + failures(w) + "]";
       case OPEN:
-        return "OPEN[gen=" + generation(w) + ", level=" + level(w) + ", deadline=" + deadline(w) + "]";
+        return "OPEN[gen=" + generation(w) + ", level=" + level(w) + ", deadline=" + deadline(w)
+            + "<<" + deadlineShift(w) + "]";
       case HALF_OPEN:
         return "HALF_OPEN[gen=" + generation(w) + ", level=" + level(w) + ", inFlight="
             + inFlight(w) + ", successes=" + successes(w)
-            + (isFullSeen(w) ? ", fullSince=" + since(w) : "") + "]";
+            + (isFullSeen(w) ? ", fullSince=" + since(w) + "<<" + sinceShift(w) : "") + "]";
       default:
         switch (mode(w)) {
           case MODE_DISABLED:

@@ -66,8 +66,11 @@ final class CallStats {
   private volatile long transitions;
   /** Ticker reading at the last transition; meaningful once {@code transitions > 0}. */
   private volatile long lastTransition;
-  /** A recorder of the user's to send latencies to, instead of {@link #LATENCY_NANOS}; or null. */
-  final LatencyRecorder latency;
+  /**
+   * A recorder of the user's to send latencies to, instead of {@link #LATENCY_NANOS}; or null.
+   * Replaced only by a reconfiguration (see {@link Reconfiguration}).
+   */
+  volatile LatencyRecorder latency;
 
   CallStats(LatencyRecorder latency) {
     this.latency = latency;

@@ -135,11 +135,15 @@ public final class CircuitBreaker {
   }
 
   private final String name;
-  private final CircuitBreakerConfig config;
+  // The settings: replaced only by reconfigure(), each read once per operation into a local.
+  // Volatile (a plain load on x86) so a reconfiguration is seen by the next operation; any mix
+  // of old and new among them is valid (see Reconfiguration), and the word never depends on
+  // which config reads it (it carries the units of its time fields).
+  private volatile CircuitBreakerConfig config;
   /** The failure-rate policy; null when counting consecutive failures (the default). */
-  private final SlidingWindow window;
+  private volatile SlidingWindow window;
   /** Call statistics; null unless the config records them. */
-  private final CallStats stats;
+  private volatile CallStats stats;
   /** All mutable state; see {@link BreakerWord}. Changed only by CAS. */
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
@@ -152,9 +156,7 @@ public final class CircuitBreaker {
     this.config = config;
     this.listeners = listeners;
     this.window = config.newWindow();
-    this.stats = !config.recordsStats ? null : new CallStats(config.latencyRecorders == null
-        ? null : Objects.requireNonNull(config.latencyRecorders.create(name),
-            "the latency recorder factory returned null"));
+    this.stats = Reconfiguration.newStats(name, config);
     this.word = BreakerWord.closed(0, 0);
   }
 
@@ -179,6 +181,39 @@ public final class CircuitBreaker {
   static CircuitBreaker create(String name, CircuitBreakerConfig config,
       StateChangeListener[] listeners) {
     return new CircuitBreaker(name, config, listeners);
+  }
+
+  /**
+   * Replaces this breaker's config in place, keeping its state, generation and (where the shape
+   * allows) counts: see {@link Reconfiguration} for exactly what carries over. Serialised on
+   * this breaker (a cold path); calls go on meanwhile.
+   */
+  synchronized void reconfigure(CircuitBreakerConfig next) {
+    final CircuitBreakerConfig prev = config;
+    Reconfiguration.check(name, prev, next);
+    final SlidingWindow before = window;
+    final SlidingWindow after = Reconfiguration.window(before, next);
+    // Window and statistics first, config last: a reader that sees the new config finds the
+    // parts it describes (and every code path null-checks window and stats anyway).
+    window = after;
+    stats = Reconfiguration.stats(name, stats, prev, next);
+    config = next;
+    if (Reconfiguration.zeroesFailures(before, after)) {
+      // CAS loop, same generation: zero the consecutive-failure count of the CLOSED-like period
+      // (it means nothing to the other counting mode). Retried only when the word moved.
+      for (;;) {
+        long w = word();
+        if (!BreakerWord.isRecording(w) || BreakerWord.failures(w) == 0) {
+          break;
+        }
+        long zeroed = BreakerWord.state(w) == CLOSED
+            ? BreakerWord.closed(BreakerWord.generation(w), 0)
+            : BreakerWord.metricsOnly(BreakerWord.generation(w), 0);
+        if (cas(w, zeroed)) {
+          break;
+        }
+      }
+    }
   }
 
   /**
@@ -713,8 +748,9 @@ public final class CircuitBreaker {
    * period of a window breaker, the window finishes it (see {@link SlidingWindow#finish}).
    */
   private void leftClosed(long from, long to) {
-    if (window != null && BreakerWord.isRecording(from)) {
-      window.finish(this, BreakerWord.generation(from), BreakerWord.generation(to));
+    final SlidingWindow sw = window;
+    if (sw != null && BreakerWord.isRecording(from)) {
+      sw.finish(this, BreakerWord.generation(from), BreakerWord.generation(to));
     }
   }
 
@@ -754,26 +790,31 @@ public final class CircuitBreaker {
         }
         case HALF_OPEN: {
           if (BreakerWord.inFlight(w) < c.halfOpenMaxCalls) {
-            // Take a probe slot (clearing "full seen": the slots were not full). A failed CAS
-            // means the word moved (slot taken or freed, or a transition): re-decide on the new
-            // word so the limit is never exceeded.
-            if (cas(w, w + IN_FLIGHT_ONE)) {
+            // Take a probe slot, clearing any stamp: the slots were not full (a stamp survives
+            // here only if a reconfiguration raised the limit, and it predates this probe). A
+            // failed CAS means the word moved (slot taken or freed, or a transition): re-decide
+            // on the new word so the limit is never exceeded.
+            if (cas(w, BreakerWord.unstamped(w) + IN_FLIGHT_ONE)) {
               return BreakerWord.generation(w);
             }
             break;
           }
           long now = c.ticker.read();
-          if (!BreakerWord.isFullSeen(w)) {
+          if (!BreakerWord.isFullSeen(w) || BreakerWord.sinceShift(w) != c.sinceShift) {
             // The first caller to find every slot taken since the last slot change stamps the
             // time: every probe now in flight was admitted before it, and any later slot change
             // clears the stamp. So "stamped at least a timeout ago" means "every probe in flight
-            // is older than the timeout". A failed CAS means the word moved: re-decide.
-            if (cas(w, BreakerWord.fullSeenAt(w, BreakerWord.sinceUnits(now, c.sinceShift)))) {
+            // is older than the timeout". A stamp in another unit (made under the config this
+            // breaker had before a reconfiguration) cannot be compared with this config's
+            // timeout: stamping again, later, is never early. A failed CAS means the word
+            // moved: re-decide.
+            if (cas(w, BreakerWord.fullSeenAt(w, c.sinceShift,
+                BreakerWord.sinceUnits(now, c.sinceShift)))) {
               return -1; // all slots busy: retry after 0 ns
             }
             break;
           }
-          if (BreakerWord.elapsedSinceUnits(w, now, c.sinceShift) < c.hungProbeUnits) {
+          if (BreakerWord.elapsedSinceUnits(w, now) < c.hungProbeUnits) {
             return -1; // all slots busy: retry after 0 ns
           }
           // Every slot is held by a probe older than the open timeout: they count as failed.
@@ -838,30 +879,42 @@ public final class CircuitBreaker {
   private static long enterHalfOpen(long w, int level, long now, CircuitBreakerConfig c) {
     long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), level, 1, 0, 0);
     return c.halfOpenMaxCalls == 1
-        ? BreakerWord.fullSeenAt(next, BreakerWord.sinceUnits(now, c.sinceShift)) : next;
+        ? BreakerWord.fullSeenAt(next, c.sinceShift, BreakerWord.sinceUnits(now, c.sinceShift))
+        : next;
   }
 
   /**
    * Nanoseconds from {@code now} until the OPEN word {@code w} lets a probe go, rounded up to
    * the deadline's unit boundary (exactly when the breaker will admit it); 0 if it may go now.
-   * A remaining time longer than the word's own timeout cannot come from a current deadline
-   * (the word is older than its deadline's 40-bit range): it is read as expired.
+   * The word carries its deadline's unit, so this reads the same under any config. A remaining
+   * time longer than any timeout the word can hold cannot come from a current deadline (the word
+   * is older than its deadline's 35-bit range): it is read as expired. The bound is the word's
+   * own timeout when {@code c} opened it (same unit), else the longest timeout of that unit.
    */
   private static long openWait(long w, long now, CircuitBreakerConfig c) {
-    int level = BreakerWord.level(w);
-    int shift = c.deadlineShift(level);
-    long remaining = BreakerWord.remainingUnits(w, now, shift);
-    if (remaining <= 0 || remaining > c.maxRemainingUnits(level)) {
+    int shift = BreakerWord.deadlineShift(w);
+    long remaining = BreakerWord.remainingUnits(w, now);
+    int level = Math.min(BreakerWord.level(w), c.maxLevel);
+    long bound = c.deadlineShift(level) == shift ? c.maxRemainingUnits(level)
+        : shift < BreakerWord.MAX_DEADLINE_SHIFT ? (1L << BreakerWord.MAX_TIMEOUT_UNIT_BITS) + 1
+        : (1L << 31) + 1;
+    if (remaining <= 0 || remaining > bound) {
       return 0;
     }
     // remaining units counted from floor(now / unit); subtract the part of the unit already gone
     return (remaining << shift) - (now & ((1L << shift) - 1));
   }
 
-  /** The OPEN word of generation {@code generation} at backoff {@code level}, opened at {@code now}. */
+  /**
+   * The OPEN word of generation {@code generation} at backoff {@code level} (at most the
+   * config's top level: a word may carry a higher one from before a reconfiguration), opened at
+   * {@code now}.
+   */
   private static long opened(int generation, int level, long now, CircuitBreakerConfig c) {
-    return BreakerWord.open(generation, level,
-        BreakerWord.deadlineUnits(now, c.openTimeoutNanos(level), c.deadlineShift(level)));
+    int l = Math.min(level, c.maxLevel);
+    int shift = c.deadlineShift(l);
+    return BreakerWord.open(generation, l, shift,
+        BreakerWord.deadlineUnits(now, c.openTimeoutNanos(l), shift));
   }
 
   /** The OPEN word that follows a failure in the HALF_OPEN word {@code w}: one backoff step up. */
@@ -884,6 +937,7 @@ public final class CircuitBreaker {
    */
   private void success(long permit, long durationNanos, long end) {
     final CircuitBreakerConfig c = config;
+    final SlidingWindow sw = window;
     for (;;) {
       final long w = word();
       if (BreakerWord.generation(w) != permit) {
@@ -891,8 +945,8 @@ public final class CircuitBreaker {
       }
       int state = BreakerWord.state(w);
       if (state == CLOSED) {
-        if (window != null) {
-          recordInWindow(w, WindowTotals.PRESENT | slowBit(durationNanos), end);
+        if (sw != null) {
+          recordInWindow(sw, c, w, WindowTotals.PRESENT | slowBit(c, durationNanos), end);
           return;
         }
         if (BreakerWord.failures(w) == 0) {
@@ -905,7 +959,7 @@ public final class CircuitBreaker {
         if (BreakerWord.inFlight(w) == 0) {
           return; // a duplicate report: this generation has no probe to account for
         }
-        if (slowBit(durationNanos) != 0) {
+        if (slowBit(c, durationNanos) != 0) {
           failure(permit, durationNanos, end); // a slow probe is a failed probe
           return;
         }
@@ -915,12 +969,12 @@ public final class CircuitBreaker {
             announce(HALF_OPEN, CLOSED);
             return;
           }
-        } else if (cas(w, (w + SUCCESS_ONE - IN_FLIGHT_ONE) & ~BreakerWord.FULL_SEEN)) {
+        } else if (cas(w, BreakerWord.unstamped(w) + SUCCESS_ONE - IN_FLIGHT_ONE)) {
           return;
         }
       } else if (BreakerWord.isRecording(w)) { // METRICS_ONLY: count like CLOSED, never trip
-        if (window != null) {
-          recordInWindow(w, WindowTotals.PRESENT | slowBit(durationNanos), end);
+        if (sw != null) {
+          recordInWindow(sw, c, w, WindowTotals.PRESENT | slowBit(c, durationNanos), end);
           return;
         }
         if (BreakerWord.failures(w) == 0
@@ -940,6 +994,7 @@ public final class CircuitBreaker {
 
   private void failure(long permit, long durationNanos, long end) {
     final CircuitBreakerConfig c = config;
+    final SlidingWindow sw = window;
     for (;;) {
       final long w = word();
       if (BreakerWord.generation(w) != permit) {
@@ -947,9 +1002,9 @@ public final class CircuitBreaker {
       }
       int state = BreakerWord.state(w);
       if (state == CLOSED) {
-        if (window != null) {
-          recordInWindow(w, WindowTotals.PRESENT | WindowTotals.FAILED | slowBit(durationNanos),
-              end);
+        if (sw != null) {
+          recordInWindow(sw, c, w,
+              WindowTotals.PRESENT | WindowTotals.FAILED | slowBit(c, durationNanos), end);
           return;
         }
         int failures = BreakerWord.failures(w) + 1;
@@ -971,9 +1026,9 @@ public final class CircuitBreaker {
           return;
         }
       } else if (BreakerWord.isRecording(w)) { // METRICS_ONLY: count like CLOSED, never trip
-        if (window != null) {
-          recordInWindow(w, WindowTotals.PRESENT | WindowTotals.FAILED | slowBit(durationNanos),
-              end);
+        if (sw != null) {
+          recordInWindow(sw, c, w,
+              WindowTotals.PRESENT | WindowTotals.FAILED | slowBit(c, durationNanos), end);
           return;
         }
         int failures = BreakerWord.failures(w);
@@ -988,8 +1043,8 @@ public final class CircuitBreaker {
     }
   }
 
-  private int slowBit(long durationNanos) {
-    long threshold = config.slowCallNanos;
+  private static int slowBit(CircuitBreakerConfig c, long durationNanos) {
+    long threshold = c.slowCallNanos;
     return threshold > 0 && durationNanos > threshold ? WindowTotals.SLOW : 0;
   }
 
@@ -997,11 +1052,11 @@ public final class CircuitBreaker {
    * Records a CLOSED-state outcome in the sliding window and, if its rates call for it, opens the
    * breaker with one CAS from the exact CLOSED word of the outcome's generation.
    */
-  private void recordInWindow(long w, int outcome, long end) {
-    final SlidingWindow sw = window;
+  private void recordInWindow(SlidingWindow sw, CircuitBreakerConfig c, long w, int outcome,
+      long end) {
     long now = end;
     if (now == UNKNOWN_TIME && sw.needsClock()) {
-      now = config.ticker.read();
+      now = c.ticker.read();
     }
     int generation = BreakerWord.generation(w);
     if (!sw.record(this, generation, outcome, now)) {
@@ -1014,16 +1069,28 @@ public final class CircuitBreaker {
     if (BreakerWord.state(current) != CLOSED || BreakerWord.generation(current) != generation) {
       return;
     }
-    long next = opened(BreakerWord.nextGeneration(current), 0, config.ticker.read(), config);
+    long next = opened(BreakerWord.nextGeneration(current), 0, c.ticker.read(), c);
     if (cas(current, next)) {
       leftClosed(current, next);
       announce(CLOSED, OPEN);
     }
   }
 
-  /** The ticker reading at the start of a call, when calls are timed; 0 otherwise. */
+  /** Marks a call started while calls were not timed. */
+  static final long NOT_TIMED = Long.MIN_VALUE;
+
+  /**
+   * The ticker reading at the start of a call, when calls are timed; {@link #NOT_TIMED}
+   * otherwise, so that a call that ends after a reconfiguration turned timing on is not measured
+   * from a start that was never read (a reading of exactly {@code NOT_TIMED} is moved by 1 ns).
+   */
   long startTiming() {
-    return config.timesCalls ? config.ticker.read() : 0;
+    final CircuitBreakerConfig c = config;
+    if (!c.timesCalls) {
+      return NOT_TIMED;
+    }
+    long t = c.ticker.read();
+    return t == NOT_TIMED ? t + 1 : t;
   }
 
   private static void checkDuration(long durationNanos) {
@@ -1042,7 +1109,7 @@ public final class CircuitBreaker {
         return; // stale, or CLOSED (nothing to release), or a duplicate report
       }
       // Free the probe slot; retried only if the word changed meanwhile.
-      if (cas(w, (w - IN_FLIGHT_ONE) & ~BreakerWord.FULL_SEEN)) {
+      if (cas(w, BreakerWord.unstamped(w) - IN_FLIGHT_ONE)) {
         return;
       }
     }
@@ -1091,8 +1158,9 @@ public final class CircuitBreaker {
   private void report(long permit, int outcome, long start) {
     long duration = UNTIMED;
     long end = UNKNOWN_TIME;
-    if (config.timesCalls && outcome != CircuitBreakerConfig.OUTCOME_IGNORED) {
-      end = config.ticker.read();
+    final CircuitBreakerConfig c = config;
+    if (c.timesCalls && start != NOT_TIMED && outcome != CircuitBreakerConfig.OUTCOME_IGNORED) {
+      end = c.ticker.read();
       duration = Math.max(0, end - start);
     }
     switch (outcome) {
@@ -1121,8 +1189,11 @@ public final class CircuitBreaker {
    */
   private long admit() {
     long permit = acquire();
-    if (permit < 0 && stats != null) {
-      stats.increment(CallStats.REJECTED);
+    if (permit < 0) {
+      final CallStats s = stats;
+      if (s != null) {
+        s.increment(CallStats.REJECTED);
+      }
     }
     return permit;
   }
@@ -1174,8 +1245,9 @@ public final class CircuitBreaker {
     if (fromCode == toCode) {
       return;
     }
-    if (stats != null) {
-      stats.transition(config.ticker.read());
+    final CallStats s = stats;
+    if (s != null) {
+      s.transition(config.ticker.read());
     }
     State from = State.of(fromCode);
     State to = State.of(toCode);

@@ -187,32 +187,31 @@ public final class CircuitBreakerConfig {
       // ceil(timeout / unit) plus one unit for rounding the deadline up and "now" down
       maxRemainingUnits[level] = ((openTimeoutNanos[level] + (1L << shift) - 1) >> shift) + 1;
     }
-    // The base timeout in fewer than 2^10 units (resolution 1/512 to 1/1024 of it), but a unit no
+    // The base timeout in fewer than 2^9 units (resolution 1/256 to 1/512 of it), but a unit no
     // larger than 2^(64 - SINCE_BITS) ns, so that (now >> shift) mod 2^SINCE_BITS stays continuous
     // where a ticker wraps from Long.MAX_VALUE to Long.MIN_VALUE (2^64 / 2^shift is then a
-    // multiple of 2^SINCE_BITS).
+    // multiple of 2^SINCE_BITS). A stamp wraps after 2^13 units: 16 to 32 timeouts.
     this.sinceShift = Math.min(64 - BreakerWord.SINCE_BITS,
         Math.max(0, bitLength(base) - BreakerWord.HUNG_TIMEOUT_UNIT_BITS));
-    // elapsed units may read one more than the true elapsed time: add one so it is never early
     this.hungProbeUnits = ((base + (1L << sinceShift) - 1) >> sinceShift) + 1;
   }
 
   /**
    * The deadline unit of an OPEN period that lasts {@code timeoutNanos}, as a power of two
    * {@code 2^s}: the finest unit in which the timeout is below {@code 2^24} units, but
-   * {@code s <= 64 - DEADLINE_BITS}.
+   * {@code s <= 24}.
    *
    * <p>Why each bound: HALF_OPEN is entered at most one unit late (the deadline is rounded up,
    * never down), so the unit is the lateness bound: below {@code 2^-23} of the wait, and at the
    * cap {@code 2^24 ns = 16.8 ms}, which applies only to waits of {@code 2^48 ns} (78 hours) or
    * more, where it is under {@code 1/16,000} of the wait; so always at most max(1 &micro;s, 1/1000 of
-   * the wait). The cap keeps {@code (now >> s) mod 2^40} continuous across a ticker wrap
-   * ({@code 2^64 / 2^s} is then a multiple of {@code 2^40}), so any ticker origin works. A
-   * timeout spans fewer than {@code 2^31} units (365 days at the cap), inside the 40-bit field's
+   * the wait). The cap keeps {@code (now >> s) mod 2^35} continuous across a ticker wrap
+   * ({@code 2^64 / 2^s} is then a multiple of {@code 2^35}), so any ticker origin works. A
+   * timeout spans fewer than {@code 2^31} units (365 days at the cap), inside the 35-bit field's
    * sign-extended range.
    */
   static int deadlineShift(long timeoutNanos) {
-    return Math.min(64 - BreakerWord.DEADLINE_BITS,
+    return Math.min(BreakerWord.MAX_DEADLINE_SHIFT,
         Math.max(0, bitLength(timeoutNanos) - BreakerWord.MAX_TIMEOUT_UNIT_BITS));
   }
 

@@ -331,6 +331,56 @@ public final class CircuitBreakerRegistry {
     return fresh;
   }
 
+  /**
+   * Gives the breaker registered as {@code name} a new config <em>in place</em>, and announces
+   * {@link RegistryEvent#RECONFIGURED}: the same instance (every holder sees the change) keeps
+   * its state, its generation (permits handed out before stay valid), its backoff level, its
+   * probes in flight, its consecutive failures, its listeners and, while the window keeps its
+   * shape and statistics stay on, its window counts and statistics. New thresholds judge from
+   * the next outcome on; an OPEN breaker keeps the deadline it had and the new open timeout
+   * applies from its next opening. A change of window shape (type, size, bucket length) starts
+   * an empty window. The full rules are in {@code core/DESIGN.md}, "Reconfiguration". Use
+   * {@link #replace} for a fresh breaker instead.
+   *
+   * @param name the name, non-null
+   * @param config the new config, non-null
+   * @return whether a breaker of that name was registered (and reconfigured)
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code config}'s ticker has another time base than the
+   *     breaker's (see {@link Ticker})
+   */
+  public boolean reconfigure(String name, CircuitBreakerConfig config) {
+    Objects.requireNonNull(name, "name must not be null");
+    Objects.requireNonNull(config, "config must not be null");
+    CircuitBreaker b = breakers.get(name);
+    if (b == null) {
+      return false;
+    }
+    b.reconfigure(config);
+    announce(RegistryEvent.RECONFIGURED, b);
+    return true;
+  }
+
+  /**
+   * {@link #reconfigure(String, CircuitBreakerConfig)} with the config registered as
+   * {@code configName}.
+   *
+   * @param name the name, non-null
+   * @param configName a name given to {@link Builder#addConfig}
+   * @return whether a breaker of that name was registered (and reconfigured)
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if no config is registered as {@code configName}
+   */
+  public boolean reconfigure(String name, String configName) {
+    Objects.requireNonNull(configName, "configName must not be null");
+    CircuitBreakerConfig config = configs.get(configName);
+    if (config == null) {
+      throw new IllegalArgumentException("configName must be one of " + configs.keySet()
+          + ": " + configName);
+    }
+    return reconfigure(name, config);
+  }
+
   private void forget(String name, CircuitBreaker b) {
     count.decrementAndGet();
     if (activity != null) {

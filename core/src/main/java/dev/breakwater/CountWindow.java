@@ -48,6 +48,11 @@ final class CountWindow extends SlidingWindow {
     start(new Period(0, size));
   }
 
+  @Override
+  boolean hasShapeOf(CircuitBreakerConfig c) {
+    return c.slidingWindowType() == SlidingWindowType.COUNT_BASED && c.slidingWindowSize() == size;
+  }
+
   /** The outcomes of one CLOSED period. Never reused for another period. */
   static final class Period extends SlidingWindow.Period {
     private static final VarHandle CURSOR;

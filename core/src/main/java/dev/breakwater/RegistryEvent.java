@@ -11,6 +11,11 @@ public enum RegistryEvent {
    * carries the new breaker.
    */
   REPLACED,
+  /**
+   * A registered breaker was given a new config in place
+   * ({@link CircuitBreakerRegistry#reconfigure}); the event carries that same breaker.
+   */
+  RECONFIGURED,
   /** A CLOSED, idle breaker was evicted (see {@link CircuitBreakerRegistry.Builder#evictIdleAfter}). */
   EVICTED
 }

@@ -48,19 +48,33 @@ abstract class SlidingWindow {
   /** The generation a finished period reports: no permit (in [0, 65535]) ever matches it. */
   static final int FINISHED = -1;
 
-  final int minimumCalls;
-  final int failurePercent;
+  // The thresholds: changed only by retune() (a reconfiguration), each on its own; volatile so
+  // that the change is seen by the next verdict (a plain load on x86). A verdict that races a
+  // reconfiguration may combine old and new thresholds, each of them a valid one.
+  volatile int minimumCalls;
+  volatile int failurePercent;
   /** 0 when slow calls are not detected. */
-  final int slowPercent;
+  volatile int slowPercent;
   /** The latest CLOSED period; never null. */
   @SuppressWarnings("unused") // accessed through CURRENT
   private volatile Period current;
 
   SlidingWindow(CircuitBreakerConfig c) {
+    retune(c);
+  }
+
+  /** Takes {@code c}'s thresholds (minimum calls, failure and slow-call rates). */
+  final void retune(CircuitBreakerConfig c) {
     this.minimumCalls = c.minimumNumberOfCalls();
     this.failurePercent = c.failureRateThreshold();
     this.slowPercent = c.slowCallDurationThreshold() == null ? 0 : c.slowCallRateThreshold();
   }
+
+  /**
+   * Whether this window has the shape {@code c} asks for (type, and size or bucket length), so
+   * that its counts can serve {@code c} after a reconfiguration.
+   */
+  abstract boolean hasShapeOf(CircuitBreakerConfig c);
 
   /** Installs the period of the breaker's first CLOSED generation; called once by subclasses. */
   final void start(Period first) {

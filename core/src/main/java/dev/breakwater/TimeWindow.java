@@ -72,6 +72,12 @@ final class TimeWindow extends SlidingWindow {
   }
 
   @Override
+  boolean hasShapeOf(CircuitBreakerConfig c) {
+    return c.slidingWindowType() == SlidingWindowType.TIME_BASED
+        && c.slidingWindowLength().toNanos() / BUCKETS == bucketNanos;
+  }
+
+  @Override
   Period newPeriod(int generation) {
     return new Period(generation);
   }

@@ -232,11 +232,11 @@ class CircuitBreakerConfigTest {
         long wait = c.openTimeoutNanos(level);
         long unit = 1L << c.deadlineShift(level);
         assertThat(unit).isLessThanOrEqualTo(Math.max(1_000, wait / 1_000));
-        assertThat(c.deadlineShift(level)).isLessThanOrEqualTo(64 - BreakerWord.DEADLINE_BITS);
+        assertThat(c.deadlineShift(level)).isLessThanOrEqualTo(BreakerWord.MAX_DEADLINE_SHIFT);
         assertThat(c.maxRemainingUnits(level)).isLessThan(1L << (BreakerWord.DEADLINE_BITS - 2));
       }
       long sinceUnit = 1L << c.sinceShift;
-      assertThat((double) sinceUnit / d.toNanos()).isLessThanOrEqualTo(1.0 / (1 << 9));
+      assertThat((double) sinceUnit / d.toNanos()).isLessThanOrEqualTo(1.0 / (1 << 8));
       assertThat(c.sinceShift).isLessThanOrEqualTo(64 - BreakerWord.SINCE_BITS);
     }
   }

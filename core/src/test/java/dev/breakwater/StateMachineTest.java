@@ -195,7 +195,7 @@ class StateMachineTest {
     @Test
     void aBreakerLeftOpenForAgesStillAdmitsAProbe() {
       CircuitBreaker b = opened();
-      // far past the deadline, including spans that wrap the 40-bit deadline field many times
+      // far past the deadline, including spans that wrap the 35-bit deadline field many times
       ticker.advance(Duration.ofDays(3650));
       assertThat(b.tryAcquire()).isNotEqualTo(REJECTED);
     }
@@ -437,7 +437,7 @@ class StateMachineTest {
     }
 
     /**
-     * DESIGN.md, "Time": HALF_OPEN's "full since" is stamped modulo 2^19 units, so a period whose only
+     * DESIGN.md, "Time": HALF_OPEN's "full since" is stamped modulo 2^13 units, so a period whose only
      * slot hangs and that sees no caller for exactly a whole lap of stamps looks just entered.
      * The documented bound: at most one more timeout before a caller declares the probe hung.
      */
@@ -449,7 +449,7 @@ class StateMachineTest {
       ticker.advance(PAST);
       assertThat(b.tryAcquire()).isNotEqualTo(REJECTED); // HALF_OPEN; this probe hangs
       long lap = (1L << BreakerWord.SINCE_BITS) << b.config().sinceShift;
-      ticker.advance(Duration.ofNanos(lap)); // about 6 hours later: the stamp has wrapped
+      ticker.advance(Duration.ofNanos(lap)); // about 17 minutes later: the stamp has wrapped
       assertThat(b.tryAcquire()).isEqualTo(REJECTED);
       assertThat(b.state()).isEqualTo(HALF_OPEN); // the blind spot
       ticker.advance(TIMEOUT.plusSeconds(1));
@@ -458,7 +458,7 @@ class StateMachineTest {
     }
 
     /**
-     * DESIGN.md, "Time": an OPEN deadline is kept modulo 2^40 units, so a breaker left OPEN
+     * DESIGN.md, "Time": an OPEN deadline is kept modulo 2^35 units, so a breaker left OPEN
      * with no caller for exactly a whole lap sees its deadline as still ahead. The documented
      * bound: at most one more timeout of rejection, then the probe goes.
      */
@@ -467,8 +467,8 @@ class StateMachineTest {
       CircuitBreaker b = breaker(CircuitBreakerConfig.builder().failureThreshold(1)
           .openTimeout(TIMEOUT));
       fail(b, 1);
-      long lap = (1L << 40) << b.config().deadlineShift(0);
-      ticker.advance(Duration.ofNanos(lap)); // about 52 days later: the deadline has wrapped
+      long lap = (1L << BreakerWord.DEADLINE_BITS) << b.config().deadlineShift(0);
+      ticker.advance(Duration.ofNanos(lap)); // about 1.6 days later: the deadline has wrapped
       assertThat(b.tryAcquire()).isEqualTo(REJECTED);
       assertThat(b.state()).isEqualTo(OPEN); // the blind spot
       ticker.advance(PAST.plusSeconds(1));
