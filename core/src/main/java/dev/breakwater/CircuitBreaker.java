@@ -1195,7 +1195,7 @@ public final class CircuitBreaker {
    * {@link #acquire()}, counting a rejection when statistics are on (the check is on the
    * rejection branch only: an admitted call pays nothing for it).
    */
-  private long admit() {
+  long admit() {
     long permit = acquire();
     if (permit < 0) {
       final CallStats s = stats;
