@@ -792,12 +792,18 @@ public final class CircuitBreaker {
           long next = enterHalfOpen(w, BreakerWord.level(w), now, c);
           if (cas(w, next)) {
             announce(OPEN, HALF_OPEN);
-            return BreakerWord.generation(next);
+            return firstProbe(next, c);
           }
           break;
         }
         case HALF_OPEN: {
-          if (BreakerWord.inFlight(w) < c.halfOpenMaxCalls) {
+          // With a health check, real calls get no slot until the checks hand over (never, by
+          // default): to them the slots are always full, so they run the hung-probe rule below
+          // against the checks in flight.
+          final HealthCheck h = c.healthCheck;
+          final int max = h == null || BreakerWord.successes(w) >= h.handOverAfter
+              ? c.halfOpenMaxCalls : 0;
+          if (BreakerWord.inFlight(w) < max) {
             // Take a probe slot, clearing any stamp: the slots were not full (a stamp survives
             // here only if a reconfiguration raised the limit, and it predates this probe). A
             // failed CAS means the word moved (slot taken or freed, or a transition): re-decide
@@ -853,12 +859,74 @@ public final class CircuitBreaker {
           long next = enterHalfOpen(w, 0, now, c);
           if (cas(w, next)) {
             announce(FORCED_OPEN, HALF_OPEN);
-            return BreakerWord.generation(next);
+            return firstProbe(next, c);
           }
           break;
         }
       }
     }
+  }
+
+  /**
+   * The result of the CAS that took the breaker into the HALF_OPEN word {@code next}: its probe
+   * slot is this caller's permit, or, with a health check, the first check's (started here, on
+   * the check's executor) and this caller is rejected like any real call in a checked HALF_OPEN.
+   * The CAS has exactly one winner per period, so one check chain starts per period.
+   */
+  private long firstProbe(long next, CircuitBreakerConfig c) {
+    int generation = BreakerWord.generation(next);
+    final HealthCheck h = c.healthCheck;
+    if (h == null) {
+      return generation;
+    }
+    h.start(this, generation);
+    return -1; // HALF_OPEN, all slots busy: retry after 0 ns
+  }
+
+  /**
+   * Takes a probe slot for the next health check of HALF_OPEN generation {@code generation};
+   * {@code -1} if the breaker has left it or every slot is taken. Real callers cannot take
+   * these slots while checks run (see acquire).
+   */
+  long acquireCheckSlot(int generation) {
+    final CircuitBreakerConfig c = config;
+    // CAS loop: retried only when the word changed meanwhile (a report, a stamp, a transition).
+    for (;;) {
+      final long w = word();
+      if (BreakerWord.state(w) != HALF_OPEN || BreakerWord.generation(w) != generation
+          || BreakerWord.inFlight(w) >= c.halfOpenMaxCalls) {
+        return -1;
+      }
+      if (cas(w, BreakerWord.unstamped(w) + IN_FLIGHT_ONE)) {
+        return generation;
+      }
+    }
+  }
+
+  /**
+   * Reports a health check's verdict like a probe's, without counting it in the statistics
+   * (checks are not calls).
+   */
+  void reportCheck(long permit, boolean healthy) {
+    if (healthy) {
+      success(permit);
+    } else {
+      failure(permit);
+    }
+  }
+
+  /** Whether the HALF_OPEN word of {@code generation} still wants health checks. */
+  boolean wantsCheck(int generation) {
+    final CircuitBreakerConfig c = config;
+    final HealthCheck h = c.healthCheck;
+    long w = word();
+    return h != null && BreakerWord.state(w) == HALF_OPEN
+        && BreakerWord.generation(w) == generation && BreakerWord.successes(w) < h.handOverAfter;
+  }
+
+  /** Frees a permit without a verdict (a health check's kick that found a real slot). */
+  void releasePermit(long permit) {
+    ignored(permit);
   }
 
   /**
@@ -886,7 +954,7 @@ public final class CircuitBreaker {
    */
   private static long enterHalfOpen(long w, int level, long now, CircuitBreakerConfig c) {
     long next = BreakerWord.halfOpen(BreakerWord.nextGeneration(w), level, 1, 0, 0);
-    return c.halfOpenMaxCalls == 1
+    return c.halfOpenMaxCalls == 1 || c.healthCheck != null
         ? BreakerWord.fullSeenAt(next, c.sinceShift, BreakerWord.sinceUnits(now, c.sinceShift))
         : next;
   }
@@ -1267,6 +1335,16 @@ public final class CircuitBreaker {
       }
     } catch (Throwable loggingFailure) {
       // a broken logging backend must not break the breaker; nothing else to tell it to
+    }
+    if (to == State.OPEN) {
+      final HealthCheck h = config.healthCheck;
+      if (h != null) {
+        try {
+          h.opened(this); // schedules the first check for when the open timeout has passed
+        } catch (Throwable schedulerFailure) {
+          // a refused schedule only loses the wake-up: the next real call starts the checks
+        }
+      }
     }
     for (StateChangeListener listener : listeners) {
       try {

@@ -117,6 +117,8 @@ public final class CircuitBreakerConfig {
   final LatencyRecorder.Factory latencyRecorders;
   /** Whether calls are timed: for slow-call detection or latency statistics. */
   final boolean timesCalls;
+  /** Tests the dependency in HALF_OPEN instead of real calls; null for none (see HealthCheck). */
+  final HealthCheck healthCheck;
   /** {@code true} when a result predicate was configured; lets the hot path skip calling it. */
   final boolean recordsResults;
   /** Open timeout in ns per backoff level; index 0 is the base timeout. */
@@ -164,6 +166,7 @@ public final class CircuitBreakerConfig {
     this.recordsLatency = b.recordLatency;
     this.latencyRecorders = b.latencyRecorders;
     this.recordsStats = b.recordStats || b.recordLatency;
+    this.healthCheck = b.healthCheck;
     this.timesCalls = slowCallNanos > 0 || recordsLatency;
 
     long base = openTimeout.toNanos();
@@ -437,6 +440,15 @@ public final class CircuitBreakerConfig {
     return recordsLatency;
   }
 
+  /**
+   * The half-open health check.
+   *
+   * @return the health check, or null when real calls probe the dependency (the default)
+   */
+  public HealthCheck healthCheck() {
+    return healthCheck;
+  }
+
   /** A fresh window for one breaker, or null in consecutive-failure mode. */
   SlidingWindow newWindow() {
     if (windowType == null) {
@@ -506,6 +518,7 @@ public final class CircuitBreakerConfig {
         + (slowCallDuration == null ? "" : ", slowCallDurationThreshold=" + slowCallDuration
             + ", slowCallRateThreshold=" + slowCallRateThreshold)
         + (recordsLatency ? ", recordLatency" : recordsStats ? ", recordStats" : "")
+        + (healthCheck == null ? "" : ", " + healthCheck)
         + "}";
   }
 
@@ -546,6 +559,7 @@ public final class CircuitBreakerConfig {
     private boolean recordStats;
     private boolean recordLatency;
     private LatencyRecorder.Factory latencyRecorders;
+    private HealthCheck healthCheck;
 
     Builder() {}
 
@@ -577,6 +591,7 @@ public final class CircuitBreakerConfig {
       recordStats = c.recordsStats && !c.recordsLatency;
       recordLatency = c.recordsLatency;
       latencyRecorders = c.latencyRecorders;
+      healthCheck = c.healthCheck;
     }
 
     /**
@@ -849,6 +864,21 @@ public final class CircuitBreakerConfig {
     public Builder recordLatency(LatencyRecorder.Factory factory) {
       this.latencyRecorders = requireNonNull(factory, "latency recorder factory");
       this.recordLatency = true;
+      return this;
+    }
+
+    /**
+     * Tests the dependency with {@code healthCheck} when the open timeout passes, instead of
+     * letting real calls probe it: real calls stay rejected until the checks have closed the
+     * breaker (or, with {@link HealthCheck.Builder#handOverAfter}, until enough checks passed).
+     * See {@link HealthCheck}.
+     *
+     * @param healthCheck the check, non-null; may be shared by many breakers
+     * @return this builder
+     * @throws NullPointerException if {@code healthCheck} is null
+     */
+    public Builder healthCheck(HealthCheck healthCheck) {
+      this.healthCheck = requireNonNull(healthCheck, "healthCheck");
       return this;
     }
 
