@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The report's sections for issues 10 (the cached clock) and 11 (registry lookups, call
- * statistics, registry footprint): tables of the measured rows; the verdicts are in the targets
+ * The report's sections for issues 10 (the cached clock), 11 (registry lookups, call
+ * statistics, registry footprint) and 12 (composition): tables of the measured rows; the verdicts are in the targets
  * table ({@link OperationsTargets}).
  */
 final class OperationsSection {
@@ -54,6 +54,34 @@ final class OperationsSection {
           {"breakwater-stats", "`recordStats()`"}, {"breakwater-latency", "`recordLatency()`"}}) {
         pair(md, r, impl[1], "StatsBenchmark.callSuccess", "StatsBenchmark.callSuccess2",
             impl[0]);
+      }
+      md.append('\n');
+    }
+    if (r.find("PipelineBenchmark.composed", "breakwater", 1).isPresent()) {
+      md.append("## Composition (issue 12)\n\n")
+          .append("Each library's idiomatic composition, built once: fallback, then retry (3 "
+              + "attempts), then breaker (default config), then bulkhead (25), around the same "
+              + "successful call; Resilience4j 2.4 `Decorators...decorate()`, Failsafe 3.3 "
+              + "`Failsafe.with(fallback, retryPolicy, circuitBreaker, bulkhead)`. Floors from "
+              + "the same run: uncontended CAS ")
+          .append(floor(r, "FloorBenchmark.casUncontended")).append(".\n\n")
+          .append("| Recipe | no breaker (the call) | **Breakwater** | B/op | Resilience4j | B/op "
+              + "| Failsafe | B/op |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (String[] b : new String[][] {
+          {"fallback + retry + breaker + bulkhead", "PipelineBenchmark.composed", "1"},
+          {"bulkhead acquire + release, 1 thread", "PipelineBenchmark.bulkhead", "1"},
+          {"bulkhead acquire + release, 2 threads (per thread)", "PipelineBenchmark.bulkhead2", "2"},
+          {"retry, no failure", "PipelineBenchmark.retry", "1"}}) {
+        int threads = Integer.parseInt(b[2]);
+        md.append("| ").append(b[0]).append(" | ")
+            .append(r.find(b[1], "none", threads).map(v -> Targets.ns(v).replace(" ns", ""))
+                .orElse("—"));
+        for (String impl : new String[] {"breakwater", "resilience4j", "failsafe"}) {
+          Optional<Row> x = r.find(b[1], impl, threads);
+          md.append(" | ").append(x.map(v -> Targets.ns(v).replace(" ns", "")).orElse("—"))
+              .append(" | ").append(x.map(ReportGenerator::alloc).orElse("—"));
+        }
+        md.append(" |\n");
       }
       md.append('\n');
     }

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The targets of issues 10 (the cached clock) and 11 (registry and statistics), each against
+ * The targets of issues 10 (the cached clock), 11 (registry and statistics) and 12
+ * (composition), each against
  * floors measured in the same run: the volatile-read and uncontended-CAS floors of
  * {@code FloorBenchmark}, the no-breaker baseline of {@code ClosedBenchmark}, a
  * {@code ConcurrentHashMap.get} of the same key. Same conventions as {@link Targets}.
@@ -58,6 +59,25 @@ final class OperationsTargets {
         List.of("breakwater", "breakwater-stats", "breakwater-latency")));
     out.add(registryFootprint(footprint, "breakwater", 96));
     out.add(registryFootprint(footprint, "breakwater-stats", 200));
+    // issue 12: composition
+    out.add(aboveFloors(r, "pipeline-composed",
+        "Fallback + retry + breaker + bulkhead around a successful call (Pipeline.call)",
+        "PipelineBenchmark.composed", "breakwater", 10, busy,
+        named(r, "PipelineBenchmark.composed", "none", "no-breaker baseline"),
+        named(r, "PipelineBenchmark.bulkhead", "breakwater", "the bulkhead's own cost")));
+    out.add(aboveFloors(r, "bulkhead", "Bulkhead acquire + release around the call",
+        "PipelineBenchmark.bulkhead", "breakwater", 3, busy,
+        named(r, "PipelineBenchmark.bulkhead", "none", "the call"), cas(r), cas(r)));
+    out.add(ratio(r, "bulkhead-t2", "Bulkhead acquire + release, 2 threads on one bulkhead, "
+        + "per thread", "PipelineBenchmark.bulkhead2", "PipelineBenchmark.bulkhead", "breakwater",
+        busy));
+    out.add(aboveFloors(r, "retry", "Retry around a call that succeeds",
+        "PipelineBenchmark.retry", "breakwater", 3, busy,
+        named(r, "PipelineBenchmark.retry", "none", "the call")));
+    out.add(Targets.zeroAlloc(r, "alloc-pipeline", "Allocation per call, pipeline, bulkhead "
+        + "(1 and 2 threads) and retry", List.of("PipelineBenchmark.composed",
+            "PipelineBenchmark.bulkhead", "PipelineBenchmark.bulkhead2", "PipelineBenchmark.retry"),
+        List.of("breakwater")));
     return out;
   }
 
