@@ -1,0 +1,56 @@
+package dev.breakwater.examples;
+
+import dev.breakwater.CircuitBreaker;
+import dev.breakwater.CircuitBreaker.State;
+import dev.breakwater.StateChangeListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Records a breaker's transitions with the time each was announced. */
+final class Transitions implements StateChangeListener {
+  /** One transition. */
+  record Step(State from, State to, long nanos) {
+    @Override
+    public String toString() {
+      return from + "->" + to;
+    }
+  }
+
+  private final List<Step> steps = new ArrayList<>();
+
+  static Transitions of(CircuitBreaker breaker) {
+    Transitions t = new Transitions();
+    breaker.onStateChange(t);
+    return t;
+  }
+
+  @Override
+  public synchronized void onStateChange(CircuitBreaker breaker, State from, State to) {
+    steps.add(new Step(from, to, System.nanoTime()));
+  }
+
+  synchronized List<Step> steps() {
+    return List.copyOf(steps);
+  }
+
+  /** Each OPEN -> HALF_OPEN wait: from the transition into OPEN to the one out of it. */
+  synchronized List<Long> openWaits() {
+    List<Long> waits = new ArrayList<>();
+    long openedAt = -1;
+    for (Step s : steps) {
+      if (s.to() == State.OPEN) {
+        openedAt = s.nanos();
+      } else if (s.from() == State.OPEN && s.to() == State.HALF_OPEN && openedAt >= 0) {
+        waits.add(s.nanos() - openedAt);
+        openedAt = -1;
+      }
+    }
+    return waits;
+  }
+
+  @Override
+  public synchronized String toString() {
+    return steps.stream().map(Step::toString).collect(Collectors.joining(", "));
+  }
+}
