@@ -26,8 +26,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code 200} with the body {@code ok <n>}, n the request's number. Requests are served by at
  * most 16 threads. {@link #stop()} closes the port (clients get connection refused) and
  * {@link #restart()} opens the same port again.
+ *
+ * <p>The JDK server writes a response's headers and body in two packets; with Nagle's algorithm
+ * and the client's delayed ACK every answer would then take about 40 ms. This class sets the
+ * JDK's {@code sun.net.httpserver.nodelay} property to {@code true} (unless it is set already)
+ * before the first server is created, so loopback answers take what the server really needs.
  */
 public final class Downstream implements AutoCloseable {
+  static {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final int port;
   private final ExecutorService handlers;
   private final AtomicLong requests = new AtomicLong();

@@ -92,6 +92,7 @@ class RedisFieldTest {
     final AtomicLong unserved = new AtomicLong();
     final CircuitBreaker breaker;
     final RedisCommands<String, String> redis;
+    Transitions transitions; // told of each call's start, when there is a single caller
 
     CachedReads(CircuitBreaker breaker, RedisCommands<String, String> redis) {
       this.breaker = breaker;
@@ -100,6 +101,9 @@ class RedisFieldTest {
 
     String get(String key) {
       calls.incrementAndGet();
+      if (transitions != null) {
+        transitions.callStarting();
+      }
       long start = System.nanoTime();
       String value;
       try {
@@ -211,6 +215,7 @@ class RedisFieldTest {
             .recordStats().build());
         Transitions transitions = Transitions.of(breaker);
         CachedReads reads = new CachedReads(breaker, connection.sync());
+        reads.transitions = transitions;
         for (int i = 0; i < KEYS; i++) {
           reads.get("k" + i);
         }

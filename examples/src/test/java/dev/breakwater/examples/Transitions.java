@@ -7,7 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Records a breaker's transitions with the time each was announced. */
+/**
+ * Records a breaker's transitions with their times. A transition is announced after the CAS
+ * that made it (after the breaker's own log record), so the announcement's time can be late; a
+ * test whose single caller calls {@link #callStarting()} before each call gets, for a transition
+ * into OPEN, the start of the call that made it: a time at or before the real opening, so
+ * {@link #openWaits()} is a lower bound of how long the breaker really stayed OPEN.
+ */
 final class Transitions implements StateChangeListener {
   /** One transition. */
   record Step(State from, State to, long nanos) {
@@ -18,6 +24,12 @@ final class Transitions implements StateChangeListener {
   }
 
   private final List<Step> steps = new ArrayList<>();
+  private volatile long callStart = Long.MIN_VALUE;
+
+  /** The single caller is about to make a call. */
+  void callStarting() {
+    callStart = System.nanoTime();
+  }
 
   static Transitions of(CircuitBreaker breaker) {
     Transitions t = new Transitions();
@@ -27,7 +39,9 @@ final class Transitions implements StateChangeListener {
 
   @Override
   public synchronized void onStateChange(CircuitBreaker breaker, State from, State to) {
-    steps.add(new Step(from, to, System.nanoTime()));
+    long now = System.nanoTime();
+    long start = callStart;
+    steps.add(new Step(from, to, to == State.OPEN && start != Long.MIN_VALUE ? start : now));
   }
 
   synchronized List<Step> steps() {
