@@ -79,6 +79,21 @@ class RedisFieldTest {
     }
   }
 
+  /** {@link #fill} after a restart: Lettuce reconnects within 50 ms; retried for up to 10 s. */
+  private static void refill(RedisCommands<String, String> sync) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        fill(sync);
+        return;
+      } catch (RuntimeException notReconnectedYet) {
+        assertThat(System.nanoTime() - deadline).as("refilled within 10 s: " + notReconnectedYet)
+            .isNegative();
+        Field.pause(20);
+      }
+    }
+  }
+
   /**
    * Reads through the breaker; on any failure or rejection serves the last value read (a local
    * cache), and times every call by its outcome.
@@ -224,8 +239,8 @@ class RedisFieldTest {
         pollWhile(reads, () -> breaker.backoffLevel() < 1, "a failed probe");
         assertThat(reads.failed.size()).isEqualTo(3 + 1); // the threshold, then one probe
         redis.restart();
-        fill(connection.sync()); // through the same Lettuce connection, reconnected
         long restarted = System.nanoTime();
+        refill(connection.sync()); // through the same Lettuce connection, reconnected
         pollWhile(reads, () -> breaker.state() != State.CLOSED, "CLOSED after the restart");
         long closedAfter = System.nanoTime() - restarted;
 
@@ -280,7 +295,7 @@ class RedisFieldTest {
         pollWhile(reads, () -> breaker.backoffLevel() < 1, "a failed health check");
         long pingsWhileDown = pingsSent.get();
         redis.restart();
-        fill(sync);
+        refill(sync);
         long rejectedBefore = reads.rejected.size();
         pollWhile(reads, () -> breaker.state() != State.CLOSED, "CLOSED by the health checks");
 
@@ -441,7 +456,7 @@ class RedisFieldTest {
           t.join(10_000);
         }
         long max = Field.max(latencies);
-        long slack = Duration.ofMillis(100).toNanos();
+        long slack = Duration.ofMillis(150).toNanos(); // a loaded 2-core machine
         assertThat(latencies).hasSize(4 * 10);
         assertThat(max).as("slowest caller %s, timeout %s", Field.time(max),
             Field.time(limit.toNanos())).isLessThanOrEqualTo(limit.toNanos() + slack);
