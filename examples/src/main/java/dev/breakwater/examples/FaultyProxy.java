@@ -31,10 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *       client gets it (chunks keep their order and do not queue up behind each other's delays:
  *       a reply read at time t reaches the client at t + delay);
  *   <li>{@link #blackhole()}: connections are accepted and kept open, but nothing is forwarded
- *       in either direction (the client's requests vanish, as behind a dead firewall);
+ *       in either direction (the client's requests vanish, as behind a dead firewall; a new
+ *       connection is still connected to the server, so that it works after {@link #pass()});
  *   <li>{@link #reset()}: every open connection is reset (TCP RST) and new ones are reset as
  *       soon as they are accepted.
  * </ul>
+ *
+ * <p>Switching from delay to another mode while replies are held lets later bytes overtake
+ * them; tests switch modes between calls.
  *
  * <p>Threads are bounded: one acceptor, one delay thread, and two pump threads per connection
  * for at most {@code maxConnections} connections (a connection beyond that is reset).

@@ -156,9 +156,15 @@ public final class PostgresServer implements AutoCloseable {
     }
     String options = "-p " + port + " -c listen_addresses=127.0.0.1"
         + " -c unix_socket_directories=" + dir + " -c fsync=off -c max_connections=20";
-    Processes.run(command(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-        "-l", dir.resolve("server.log").toString(), "-w", "-t", Long.toString(WAIT.toSeconds()),
-        "-o", options, "start"), log, WAIT.plusSeconds(5));
+    try {
+      Processes.run(command(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
+          "-l", dir.resolve("server.log").toString(), "-w", "-t",
+          Long.toString(WAIT.toSeconds()), "-o", options, "start"), log, WAIT.plusSeconds(5));
+    } catch (IOException e) {
+      running = true; // it may have started late: close() stops it (by PID if need be)
+      throw new IOException(e.getMessage() + "\nserver.log:\n"
+          + Processes.tail(dir.resolve("server.log")), e);
+    }
     running = true;
     if (!FreePort.awaitOpen(port, WAIT)) {
       throw new IOException("postgres started but 127.0.0.1:" + port + " is closed\n"
