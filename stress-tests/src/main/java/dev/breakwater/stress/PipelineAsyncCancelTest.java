@@ -24,7 +24,7 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  *
  * <p>A cancel that does not release the breaker permit shows {@code 2, 2, 1, ..}: the period's
  * only slot held forever (until the hung-probe rule re-opens it, wrongly counted as a failure);
- * one that does not reach the bulkhead leaves its permit held ({@code .., 1, 0}). Reporting both
+ * one that does not reach the bulkhead leaves its permit held ({@code 2, 2, 0, 1, 0}). Reporting both
  * the cancel and the success would free the slot twice or close a period whose probe was
  * cancelled.
  *
@@ -35,6 +35,7 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
 @Outcome(id = "1, 0, 0, 0, 1", expect = ACCEPTABLE, desc = "the success won: CLOSED, every permit back")
 @Outcome(id = "2, 2, 0, 0, 1", expect = ACCEPTABLE, desc = "the cancel won: HALF_OPEN with the slot free, every permit back")
 @Outcome(id = {"2, 2, 1, 0, 1", "2, 2, 1, 1, 0"}, expect = FORBIDDEN, desc = "the cancel kept the probe slot")
+@Outcome(id = "2, 2, 0, 1, 0", expect = FORBIDDEN, desc = "the cancel did not reach the bulkhead: its permit leaked")
 @Outcome(expect = FORBIDDEN, desc = "a permit held, or both or neither outcome reported")
 @org.openjdk.jcstress.annotations.State
 public class PipelineAsyncCancelTest {
