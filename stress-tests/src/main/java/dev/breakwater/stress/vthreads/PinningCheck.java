@@ -64,6 +64,8 @@ public final class PinningCheck {
   private final LongAdder full = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder other = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicBoolean reported =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private PinningCheck() {}
 
@@ -175,7 +177,9 @@ public final class PinningCheck {
       rejected.increment();
     } catch (Exception | Error e) {
       other.increment();
-      e.printStackTrace();
+      if (!reported.getAndSet(true)) { // the first one only: a stalled run interrupts thousands
+        e.printStackTrace();
+      }
     }
   }
 
