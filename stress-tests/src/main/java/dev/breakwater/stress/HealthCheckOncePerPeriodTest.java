@@ -26,10 +26,11 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  * open timeout and the check's timeout are dropped), so only the two actors can move the breaker.
  * {@code successThreshold} 1, the default single probe slot.
  *
- * <p>A breaker that started the check for every caller that saw the timeout expired (not only
- * for the CAS winner) shows {@code 0, 0, 2, ...}: two chains in one period, the second holding no
- * slot of its own; a check started on the losing side of the CAS, or a caller admitted as a real
- * probe, shows as a 1 in the first two places or a slot count other than 1.
+ * <p>A breaker that starts a check for every caller that saw the timeout expired, not only for
+ * the CAS winner, shows {@code 0, 0, 2, 2, 1} when both callers read the expired OPEN word before
+ * either CAS: two chains in one period, the second holding no slot of its own (seen in 41% of
+ * samples with such a mutant). A caller admitted as a real probe shows a 1 in the first two
+ * places; a check that never started, 0 checks.
  *
  * <p>Result: (actor 1 admitted, actor 2 admitted, checks started, state ordinal, probes in
  * flight).
