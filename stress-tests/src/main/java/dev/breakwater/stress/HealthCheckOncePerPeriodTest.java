@@ -24,7 +24,8 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  * <p>The check is asynchronous and never completes (its stage stays pending), so the breaker
  * stays in this HALF_OPEN period; the check's {@link Scheduler} never fires (its wake-up at the
  * open timeout and the check's timeout are dropped), so only the two actors can move the breaker.
- * {@code successThreshold} 1, the default single probe slot.
+ * {@code successThreshold} 1, the default 3 probe slots (real calls get none while checks run;
+ * the chain holds one at a time).
  *
  * <p>A breaker that starts a check for every caller that saw the timeout expired, not only for
  * the CAS winner, shows {@code 0, 0, 2, 2, 1} when both callers read the expired OPEN word before
