@@ -20,13 +20,15 @@ final class Dashboard {
   private static final String CLEAR_BELOW = "\033[J";
   private static final String HIDE_CURSOR = "\033[?25l";
   private static final String SHOW_CURSOR = "\033[?25h";
-  private static final int EVENT_LINES = 10;
+  private static final int EVENT_LINES = 8;
+  private static final int ALERT_LINES = 4;
 
   private final PrintStream out;
   private final boolean ansi;
   private final String title;
   private final double scriptSeconds;
   private final Deque<String> events = new ArrayDeque<>();
+  private final Deque<String> alerts = new ArrayDeque<>();
   private long orders;
   private long failovers;
   private long failed;
@@ -46,7 +48,7 @@ final class Dashboard {
       out.println(title);
       out.println("starting servers ...");
     } else {
-      out.println("== " + title);
+      out.println("== " + title.replace("\n", "\n== "));
     }
     out.flush();
   }
@@ -68,9 +70,11 @@ final class Dashboard {
     }
     // On screen only the first line of a transition: the live table shows the states.
     String first = text.lines().findFirst().orElse("");
-    events.addLast(first);
-    while (events.size() > EVENT_LINES) {
-      events.removeFirst();
+    boolean alert = first.contains("] ALERT: ") || first.contains("] RESOLVED: ");
+    Deque<String> to = alert ? alerts : events;
+    to.addLast(first);
+    while (to.size() > (alert ? ALERT_LINES : EVENT_LINES)) {
+      to.removeFirst();
     }
   }
 
@@ -101,34 +105,37 @@ final class Dashboard {
 
   private void draw(Sample s) {
     StringBuilder b = new StringBuilder(HOME);
-    row(b, title);
+    title.lines().forEach(l -> row(b, l));
     int width = 40;
     int done = (int) Math.min(width, Math.round(width * s.seconds() / scriptSeconds));
-    row(b, String.format(Locale.ROOT, "t = %5.1f s of %.0f s  [%s%s]  phase: %s", s.seconds(),
+    row(b, String.format(Locale.ROOT, "t = %5.1f s of %.0f s  [%s%s]  %s", s.seconds(),
         scriptSeconds, "#".repeat(done), "-".repeat(width - done), s.phase()));
     row(b, "");
     if (s.statusTable().isEmpty()) {
-      row(b, "no breaker: every order goes to " + TradingScenario.PRIMARY
-          + " through the plain HTTP client and the same retry");
+      row(b, "  no breaker: every order goes to " + TradingScenario.PRIMARY);
     } else {
       s.statusTable().lines().forEach(l -> row(b, "  " + l));
     }
     row(b, "");
-    row(b, String.format(Locale.ROOT, "orders/s        filled by %s %4d   failed over to %s %4d"
-        + "   failed %4d", TradingScenario.PRIMARY, s.filledPrimary(), TradingScenario.BACKUP,
-        s.filledBackup(), s.failed()));
-    row(b, String.format(Locale.ROOT, "%-15s attempts/s %4d   cut off by its breaker/s %4d",
+    row(b, String.format(Locale.ROOT, "orders/s     by %s %4d   failover to %s %4d   failed %4d",
+        TradingScenario.PRIMARY, s.filledPrimary(), TradingScenario.BACKUP, s.filledBackup(),
+        s.failed()));
+    row(b, String.format(Locale.ROOT, "%-12s attempts/s %4d   cut off by the breaker/s %4d",
         TradingScenario.PRIMARY, s.primaryAttempts(), s.cutOff()));
-    row(b, String.format(Locale.ROOT, "so far          orders %6d   failovers %6d   failed %6d"
-        + "   cut off %6d", orders, failovers, failed, cutOff));
-    row(b, String.format(Locale.ROOT, "caller latency  p50 %8s   p90 %8s   p99 %8s   max %8s"
-        + "   (last second, %d orders)", ms(s.p50Micros()) + " ms", ms(s.p90Micros()) + " ms",
-        ms(s.p99Micros()) + " ms", ms(s.maxMicros()) + " ms", s.latencyCount()));
+    row(b, String.format(Locale.ROOT, "so far       orders %5d  failovers %5d  failed %5d"
+        + "  cut off %5d", orders, failovers, failed, cutOff));
+    row(b, String.format(Locale.ROOT, "latency ms   p50 %6s  p90 %6s  p99 %6s  max %6s  (%d orders)",
+        ms(s.p50Micros()), ms(s.p90Micros()), ms(s.p99Micros()), ms(s.maxMicros()),
+        s.latencyCount()));
     if (s.primaryState() != null) {
-      row(b, String.format(Locale.ROOT, "market feed     %-9s   ticks/s %4d   reconnects %d",
+      row(b, String.format(Locale.ROOT, "market feed  %-9s   ticks/s %4d   reconnects %d",
           s.feedConnected() ? "CONNECTED" : "DOWN", s.ticks(), s.feedReconnects()));
     }
     row(b, "");
+    row(b, "alerts:");
+    for (String a : alerts) {
+      row(b, "  " + a);
+    }
     row(b, "events:");
     for (String e : events) {
       row(b, "  " + e);

@@ -85,11 +85,12 @@ public final class Demo {
     ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
 
     Result with = run(term, ansi, script, Mode.BREAKER,
-        "Breakwater trading demo - run 1 of 2: WITH the breaker (fallback > retry > breaker >"
-            + " timeout; failover to " + TradingScenario.BACKUP + ")");
+        "Breakwater trading demo, run 1 of 2: WITH the breaker\n"
+            + "fallback (to " + TradingScenario.BACKUP + ") > retry > breaker > timeout > "
+            + TradingScenario.PRIMARY);
     Result without = run(term, ansi, script, Mode.RETRY_ONLY,
-        "Breakwater trading demo - run 2 of 2: WITHOUT a breaker (plain HTTP client + the same"
-            + " retry)");
+        "Breakwater trading demo, run 2 of 2: WITHOUT a breaker\n"
+            + "retry > plain HTTP client > " + TradingScenario.PRIMARY + " (no failover)");
 
     Files.createDirectories(out);
     Path png = out.resolve("trading-demo.png");

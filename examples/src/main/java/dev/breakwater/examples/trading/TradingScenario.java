@@ -195,7 +195,7 @@ public final class TradingScenario {
     final FeedServer feedServer;
     final MarketFeed feed;
     final ScheduledExecutorService control =
-        java.util.concurrent.Executors.newScheduledThreadPool(1, Exchange.daemon("scenario"));
+        java.util.concurrent.Executors.newScheduledThreadPool(2, Exchange.daemon("scenario"));
     final ExecutorService callers;
     final Recorder recorder = new Recorder(3);
     final Histogram total = new Histogram(3);
@@ -267,15 +267,16 @@ public final class TradingScenario {
       b.log.accept(String.format(java.util.Locale.ROOT, "[%6.2fs] %s %s -> %s%n%s", at,
           breaker.name(), from, to, table));
       if (from == CircuitBreaker.State.CLOSED && to == CircuitBreaker.State.OPEN) {
-        alert("ALERT: " + breaker.name() + " OPEN");
+        alert(at, "ALERT: " + breaker.name() + " OPEN");
       } else if (to == CircuitBreaker.State.CLOSED) {
-        alert("RESOLVED: " + breaker.name() + " CLOSED");
+        alert(at, "RESOLVED: " + breaker.name() + " CLOSED");
       }
     }
 
-    void alert(String message) {
+    /** The alert hook: records the message and logs it with its time. */
+    void alert(double at, String message) {
       alerts.add(message);
-      b.log.accept(message);
+      b.log.accept(String.format(java.util.Locale.ROOT, "[%6.2fs] %s", at, message));
     }
 
     Result execute() throws InterruptedException, IOException {
@@ -287,13 +288,12 @@ public final class TradingScenario {
         awaitFirstConnect();
       }
       t0 = System.nanoTime();
-      apply(phases.get(0), true);
+      apply(phases.get(0));
       long offset = 0;
       for (int i = 1; i < phases.size(); i++) {
         offset += phases.get(i - 1).duration().toNanos();
         FaultScript.Phase p = phases.get(i);
-        FaultScript.Phase before = phases.get(i - 1);
-        control.schedule(() -> switchTo(p, before), offset, TimeUnit.NANOSECONDS);
+        control.schedule(() -> switchTo(p), offset, TimeUnit.NANOSECONDS);
       }
       control.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
       for (long i = 0; i < orders; i++) { // bounded: rate x script length
@@ -337,20 +337,20 @@ public final class TradingScenario {
       }
     }
 
-    void switchTo(FaultScript.Phase p, FaultScript.Phase before) {
+    void switchTo(FaultScript.Phase p) {
       try {
-        apply(p, before.feedUp() != p.feedUp());
+        apply(p);
       } catch (IOException | InterruptedException e) {
         b.log.accept("WARNING: could not switch to phase '" + p.name() + "': " + e);
       }
     }
 
-    void apply(FaultScript.Phase p, boolean feedChanges) throws IOException, InterruptedException {
+    void apply(FaultScript.Phase p) throws IOException, InterruptedException {
+      primary.setFault(p.primaryFault()); // first: an order labelled with the phase sees its fault
       phase = p.name();
-      primary.setFault(p.primaryFault());
       b.log.accept(String.format(java.util.Locale.ROOT, "[%6.2fs] phase: %s (%s %s, feed %s)",
           seconds(), p.name(), PRIMARY, p.primaryFault(), p.feedUp() ? "up" : "down"));
-      if (feedServer != null && feedChanges) {
+      if (feedServer != null && p.feedUp() != feedServer.isUp()) {
         if (p.feedUp()) {
           ticksAtRestart = feed.ticks();
           connectsAtRestart = feed.connects();

@@ -92,7 +92,7 @@ class TradingScenarioTest {
     assertThat(result.alerts()).contains("ALERT: binance OPEN", "RESOLVED: binance CLOSED");
     assertThat(result.alerts().indexOf("ALERT: binance OPEN"))
         .isLessThan(result.alerts().lastIndexOf("RESOLVED: binance CLOSED"));
-    assertThat(LOG).contains("ALERT: binance OPEN");
+    assertThat(LOG).anyMatch(line -> line.endsWith("] ALERT: binance OPEN"));
     assertThat(LOG).anyMatch(line -> line.contains("binance CLOSED -> OPEN")
         && line.contains("NEXT PROBE"));
   }
