@@ -178,6 +178,8 @@ public final class Demo {
         filledBy(without, TradingScenario.PRIMARY));
     row(s, "failed over to " + TradingScenario.BACKUP, with.failovers(), without.failovers());
     row(s, "**failed**", with.failed(), without.failed());
+    row(s, "filled twice (by both exchanges; should be 0)", with.filledTwice(),
+        without.filledTwice());
     row(s, "attempts sent to " + TradingScenario.PRIMARY, with.primaryAttempts(),
         without.primaryAttempts());
     row(s, "**calls cut off** by the breaker (never sent)", with.cutOff(), without.cutOff());

@@ -39,10 +39,13 @@ import java.util.concurrent.atomic.LongAdder;
  * attempt timeout as the request's timeout, no breaker and no failover; an order fails when the
  * retries run out.
  *
- * <p>Each attempt carries the order id, the time it was sent and a receive window of half the
- * attempt timeout (see {@link Exchange}): an exchange that processes it later refuses it, so an
- * attempt the router gave up on is never filled behind its back, and each order is filled by at
- * most one exchange. Thread-safe: any number of threads may call {@link #place}.
+ * <p>Each attempt carries the order id, the time it was sent and a receive window of a quarter
+ * of the attempt timeout (see {@link Exchange}): an exchange that processes it later refuses it.
+ * So an attempt the router gave up on is not filled behind its back, and an order is filled by
+ * one exchange only, as long as an answer takes less than the remaining three quarters of the
+ * timeout to come back (on loopback it takes well under a millisecond; a stall of the whole JVM
+ * longer than that is the one way to a double fill). Thread-safe: any number of threads may call
+ * {@link #place}.
  */
 public final class OrderRouter implements AutoCloseable {
 
@@ -94,7 +97,7 @@ public final class OrderRouter implements AutoCloseable {
     this.backupName = backupName;
     this.backupOrders = backup == null ? null : backup.resolve("/order");
     this.attemptTimeout = attemptTimeout;
-    this.recvWindowMillis = Math.max(1, attemptTimeout.toMillis() / 2);
+    this.recvWindowMillis = Math.max(1, attemptTimeout.toMillis() / 4);
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(attemptTimeout).build();
     Retry retry = Retry.builder().maxAttempts(3)

@@ -153,6 +153,16 @@ public final class TradingScenario {
     public long failed() {
       return outcomes.stream().filter(o -> o.exchange() == null).count();
     }
+
+    /**
+     * Orders both exchanges accepted (a double fill; 0 is the goal, see {@link OrderRouter}).
+     *
+     * @return the count
+     */
+    public long filledTwice() {
+      Set<String> backup = acceptedBy.get(BACKUP);
+      return acceptedBy.get(PRIMARY).stream().filter(backup::contains).count();
+    }
   }
 
   private final Builder b;
@@ -163,7 +173,8 @@ public final class TradingScenario {
 
   /**
    * Returns a builder: {@link Mode#BREAKER}, the standard script of 2 + 3 + 3 + 4 seconds, 20
-   * orders per second, 300 ms attempt timeout, 1 s slow latency, 500 ms open timeout.
+   * orders per second, 300 ms attempt timeout, 1 s slow latency, 500 ms open timeout, 64
+   * callers.
    *
    * @return a new builder
    */
@@ -284,6 +295,7 @@ public final class TradingScenario {
       long totalNanos = b.script.totalDuration().toNanos();
       long periodNanos = TimeUnit.SECONDS.toNanos(1) / b.ordersPerSecond;
       long orders = totalNanos / periodNanos;
+      warmUp();
       if (feed != null) {
         awaitFirstConnect();
       }
@@ -328,6 +340,23 @@ public final class TradingScenario {
           feed == null || connectsAtRestart < 0 ? 0 : feed.connects() - connectsAtRestart,
           feed == null || ticksAtRestart < 0 ? 0 : feed.ticks() - ticksAtRestart,
           registry == null ? "" : registry.statusTable());
+    }
+
+    /** Loads the HTTP client and server code paths before the clock starts (no orders). */
+    void warmUp() throws InterruptedException {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+      for (int i = 0; i < 20; i++) { // bounded
+        for (Exchange e : List.of(primary, backup)) {
+          try {
+            client.send(java.net.http.HttpRequest.newBuilder(e.uri().resolve("/health"))
+                .timeout(Duration.ofSeconds(2)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+          } catch (IOException ignored) {
+            // only a warm-up
+          }
+        }
+      }
     }
 
     void awaitFirstConnect() throws InterruptedException {
@@ -494,7 +523,7 @@ public final class TradingScenario {
     }
 
     /**
-     * The longest one attempt may take (the receive window is half of it).
+     * The longest one attempt may take (the receive window is a quarter of it).
      *
      * @param timeout in [10 ms, 1 min]; default 300 ms
      * @return this builder

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Runs the trading scenario once with the breaker (a 2 + 3 + 3 + 4 s script, 20 orders/s) and
  * checks what the lesson promises. Counts and orderings only, with margins: the machine may be
- * a loaded 2-core one.
+ * a loaded 2-core one. Hence also a generous attempt timeout (1 s: receive window 250 ms, 750 ms
+ * for an answer to come back) and a slow phase well above it (3 s per order).
  */
 class TradingScenarioTest {
   private static Result result;
@@ -31,6 +32,8 @@ class TradingScenarioTest {
         .script(FaultScript.standard(Duration.ofSeconds(2), Duration.ofSeconds(3),
             Duration.ofSeconds(3), Duration.ofSeconds(4)))
         .ordersPerSecond(20)
+        .attemptTimeout(Duration.ofSeconds(1))
+        .slowLatency(Duration.ofSeconds(3))
         .log(LOG::add)
         .build()
         .run();
@@ -51,6 +54,8 @@ class TradingScenarioTest {
     }
     int accepted = result.acceptedBy().values().stream().mapToInt(java.util.Set::size).sum();
     assertThat(accepted).isEqualTo(result.outcomes().size());
+    assertThat(result.filledTwice()).isZero();
+    assertThat(result.failed()).isZero();
   }
 
   @Test
@@ -70,14 +75,14 @@ class TradingScenarioTest {
   void primaryBreakerOpensAndClosesAgainAtRecovery() {
     List<Transition> primary = result.transitions().stream()
         .filter(t -> t.breaker().equals(TradingScenario.PRIMARY)).collect(Collectors.toList());
-    assertThat(primary).isNotEmpty();
-    Transition first = primary.get(0);
-    assertThat(first.from()).isEqualTo(State.CLOSED);
-    assertThat(first.to()).isEqualTo(State.OPEN);
-    assertThat(first.seconds()).as("opened once the primary went down").isGreaterThan(1.5);
+    // The primary goes down at 2 s and is healthy again at 8 s. (On a very loaded machine the
+    // breaker may also trip earlier, on timeouts the load causes: that is not asserted against.)
+    assertThat(primary).as("opened while the primary was down or slow")
+        .anyMatch(t -> t.from() == State.CLOSED && t.to() == State.OPEN
+            && t.seconds() >= 2.0 && t.seconds() < 8.0);
     Transition last = primary.get(primary.size() - 1);
     assertThat(last.to()).isEqualTo(State.CLOSED);
-    assertThat(last.seconds()).as("closed during recovery (starts at 8 s)").isGreaterThan(7.5);
+    assertThat(last.seconds()).as("closed during recovery (from 8 s)").isGreaterThanOrEqualTo(8.0);
     assertThat(result.samples().get(result.samples().size() - 1).primaryState())
         .isEqualTo(State.CLOSED);
   }
