@@ -81,6 +81,12 @@ public final class Demo {
         : FaultScript.standard(secs(6), secs(8), secs(8), secs(8));
     boolean ansi = System.console() != null && !"dumb".equals(System.getenv("TERM"));
     PrintStream term = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    if (ansi) { // Ctrl-C during a run must not leave the terminal without a cursor
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        term.print("\033[?25h");
+        term.flush();
+      }, "demo-cursor"));
+    }
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
 
