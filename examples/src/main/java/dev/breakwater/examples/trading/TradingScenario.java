@@ -231,7 +231,6 @@ public final class TradingScenario {
     long lastCutOff;
     long lastAttempts;
     long lastTicks;
-    double lastSampleAt;
 
     Run(Exchange primary, Exchange backup) throws IOException {
       this.primary = primary;
@@ -432,7 +431,6 @@ public final class TradingScenario {
       lastCutOff = c;
       lastAttempts = a;
       lastTicks = t;
-      lastSampleAt = at;
       samples.add(s);
       try {
         b.onSample.accept(s);
