@@ -39,6 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * anything; {@link Fault#SLOW} processes each request after {@link #slowLatency()} (the wait
  * holds no thread: the answer is scheduled). Switching takes effect for requests that arrive
  * afterwards.
+ *
+ * <p>Loading this class sets the system property {@code sun.net.httpserver.nodelay} to
+ * {@code true} unless it is set already (the JDK server otherwise answers ~40 ms late when
+ * Nagle's algorithm meets delayed ACKs); the JDK reads it once, when its first server starts,
+ * so it applies to every JDK {@code HttpServer} of the JVM created after that.
  */
 public final class Exchange implements AutoCloseable {
 
