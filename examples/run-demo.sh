@@ -30,5 +30,7 @@ fi
 
 # The examples module's runtime classpath, with this checkout's core jar first.
 cp="$examples_jar:$core_jar:$(cat "$classpath_file")"
-exec java -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true \
+# slf4j.internal.verbosity: the examples pom pairs slf4j-api 2 with slf4j-nop 1.7, and SLF4J says
+# so at start-up; the demo needs no logging from Java-WebSocket either way.
+exec java -Xmx512m -XX:+UseSerialGC -Djava.awt.headless=true -Dslf4j.internal.verbosity=ERROR \
     -cp "$cp" dev.breakwater.examples.trading.Demo "$@"
