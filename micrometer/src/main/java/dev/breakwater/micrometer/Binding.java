@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,6 +25,9 @@ final class Binding {
   /** The registry followed, or null for a single breaker. */
   private final CircuitBreakerRegistry registry;
   private final Map<String, BreakerMeters> byName = new HashMap<>();
+  /** The sets of unavailable meters already logged at INFO: a registry of 10,000 alike
+   *  breakers logs one line, not 10,000. */
+  private final Set<Set<String>> logged = new HashSet<>();
 
   Binding(MeterRegistry meterRegistry, NamingScheme scheme, CircuitBreakerRegistry registry) {
     this.meterRegistry = meterRegistry;
@@ -70,8 +74,10 @@ final class Binding {
         : Resilience4jMeters.register(meterRegistry, breaker);
     byName.put(breaker.name(), meters);
     if (!meters.unavailable.isEmpty()) {
-      LOG.log(Level.INFO, () -> "breaker " + breaker.name() + ": not exported (" + scheme
-          + "): " + String.join("; ", meters.unavailable.values()));
+      boolean first = logged.add(new HashSet<>(meters.unavailable.keySet()));
+      LOG.log(first ? Level.INFO : Level.DEBUG, () -> "breaker " + breaker.name()
+          + (first ? " (and any later breaker with the same gaps, logged at DEBUG)" : "")
+          + ": not exported (" + scheme + "): " + String.join("; ", meters.unavailable.values()));
     }
   }
 

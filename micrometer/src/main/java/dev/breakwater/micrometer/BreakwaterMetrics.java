@@ -36,8 +36,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p><b>Meters it cannot provide</b> are not registered, rather than exported as zeros: without
  * {@code recordStats()} there are no call counts, without a sliding window no window meters.
- * {@link #unavailableMeters()} lists them per breaker, and each binding logs them once at
- * {@code INFO} to the {@code System.Logger} {@code dev.breakwater.micrometer}.
+ * {@link #unavailableMeters()} lists them per breaker, and the binder logs them to the
+ * {@code System.Logger} {@code dev.breakwater.micrometer}: at {@code INFO} for the first breaker
+ * with a given set of gaps, at {@code DEBUG} for the others (10,000 alike breakers log one line).
  *
  * <p><b>Failures</b> of a meter function (a {@code LatencyRecorder} of the user's that throws, say)
  * are caught: the meter reads NaN for that scrape, the failure is logged, and the scrape and the
