@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (each called once, so every counter has a value): Breakwater's breakers with statistics bound
  * by {@code BreakwaterMetrics} under the native names ({@code breakwater}: 6 series per breaker,
  * no window), and Resilience4j 2.4's default breakers bound by its own
- * {@code TaggedCircuitBreakerMetrics} ({@code resilience4j}: 17 series per breaker). Time per
+ * {@code TaggedCircuitBreakerMetrics} ({@code resilience4j}: 22 series per breaker). Time per
  * scrape and bytes per scrape ({@code -prof gc}); the text is consumed by JMH.
  */
 @BenchmarkMode(Mode.AverageTime)
