@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * The meters of one binder in one meter registry, by breaker name. Every change is made under
  * this object's lock: registry events are rare and never on a call's path, and the lock keeps
- * "remove the old meters, register the new ones" in one piece when events race.
+ * "remove the old meters, register the new ones" in one piece when events race. For a registry,
+ * each event reconciles one name with the registry (see {@link #onEvent}).
  */
 final class Binding {
   static final System.Logger LOG = System.getLogger("dev.breakwater.micrometer");
@@ -35,40 +36,43 @@ final class Binding {
     this.registry = registry;
   }
 
+  /**
+   * Brings the meters of {@code breaker}'s name in line with what the registry holds under that
+   * name now. Events of different threads may be handled in any order (a REPLACED after the
+   * REMOVED that followed it, say), but each is announced after the registry changed, so the
+   * event handled last sees the final state: reconciling by name, rather than applying each
+   * event, always ends with exactly the registered breakers bound.
+   */
   void onEvent(RegistryEvent event, CircuitBreaker breaker) {
-    switch (event) {
-      case ADDED:
-      case REPLACED:   // carries the new breaker: bind() drops the old one's meters first
-        bind(breaker);
-        break;
-      case RECONFIGURED:
-        rebind(breaker);
-        break;
-      case REMOVED:
-      case EVICTED:
-        unbind(breaker);
-        break;
-      default:
-        break;
-    }
+    reconcile(breaker.name(), event == RegistryEvent.RECONFIGURED ? breaker : null);
   }
 
   /**
-   * Binds {@code breaker} unless it already is, replacing another breaker of the same name; for
-   * a registry, only while {@code breaker} is registered (an ADDED event may be handled after the
-   * REMOVED event of the same breaker).
+   * For a registry: binds the breaker registered as {@code name}, if any, and drops the meters
+   * of any other breaker of that name; registers them again if {@code reconfigured} is the
+   * registered breaker (its config decides which meters it can have).
    */
-  synchronized void bind(CircuitBreaker breaker) {
-    if (registry != null && !registry.isRegistered(breaker)) {
-      return;
-    }
-    BreakerMeters current = byName.get(breaker.name());
-    if (current != null && current.breaker == breaker) {
-      return;
-    }
-    if (current != null) {
+  synchronized void reconcile(String name, CircuitBreaker reconfigured) {
+    CircuitBreaker registered = registry.find(name).orElse(null);
+    BreakerMeters current = byName.get(name);
+    if (current != null && (current.breaker != registered || current.breaker == reconfigured)) {
       current.removeFrom(meterRegistry);
+      byName.remove(name);
+      current = null;
     }
+    if (registered != null && current == null) {
+      register(registered);
+    }
+  }
+
+  /** Binds a single breaker (no registry to follow). */
+  synchronized void bind(CircuitBreaker breaker) {
+    if (!byName.containsKey(breaker.name())) {
+      register(breaker);
+    }
+  }
+
+  private void register(CircuitBreaker breaker) {
     BreakerMeters meters = scheme == NamingScheme.NATIVE
         ? NativeMeters.register(meterRegistry, breaker)
         : Resilience4jMeters.register(meterRegistry, breaker);
@@ -78,24 +82,6 @@ final class Binding {
       LOG.log(first ? Level.INFO : Level.DEBUG, () -> "breaker " + breaker.name()
           + (first ? " (and any later breaker with the same gaps, logged at DEBUG)" : "")
           + ": not exported (" + scheme + "): " + String.join("; ", meters.unavailable.values()));
-    }
-  }
-
-  /** Registers the meters of a reconfigured breaker again: its config decides which it has. */
-  synchronized void rebind(CircuitBreaker breaker) {
-    BreakerMeters current = byName.get(breaker.name());
-    if (current != null && current.breaker == breaker) {
-      current.removeFrom(meterRegistry);
-      byName.remove(breaker.name());
-    }
-    bind(breaker);
-  }
-
-  synchronized void unbind(CircuitBreaker breaker) {
-    BreakerMeters current = byName.get(breaker.name());
-    if (current != null && current.breaker == breaker) {
-      current.removeFrom(meterRegistry);
-      byName.remove(breaker.name());
     }
   }
 

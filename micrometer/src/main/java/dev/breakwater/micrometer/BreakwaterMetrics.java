@@ -105,11 +105,11 @@ public final class BreakwaterMetrics implements MeterBinder {
       binding.bind(breaker);
       return;
     }
-    // Listen first, then bind the snapshot: a breaker added in between is seen by both (binding
-    // is idempotent), and one removed in between is no longer registered, so it is skipped.
+    // Listen first, then reconcile the snapshot's names: a breaker added in between is seen by
+    // both (reconciling is idempotent), and one removed in between is found absent and skipped.
     registry.onEvent(binding::onEvent);
     for (CircuitBreaker b : registry.breakers()) {
-      binding.bind(b);
+      binding.reconcile(b.name(), null);
     }
   }
 

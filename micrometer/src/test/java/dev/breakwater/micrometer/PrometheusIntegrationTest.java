@@ -1,6 +1,7 @@
 package dev.breakwater.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,18 +102,42 @@ class PrometheusIntegrationTest {
     return null;
   }
 
+  /**
+   * The binary, or: with {@code CI=true} a failure, otherwise a skip with a loud message naming
+   * the package.
+   */
+  static Path requirePrometheus(Path binary, String ci, java.io.PrintStream err) {
+    if (binary != null) {
+      return binary;
+    }
+    String message = "PrometheusIntegrationTest needs the `prometheus` binary on the PATH: "
+        + "install Debian's package `prometheus` (apt-get install prometheus)";
+    if ("true".equals(ci)) {
+      fail(message + " -- CI=true, so its absence is a failure (.ci/run installs it as root)");
+    }
+    err.println("*** SKIPPED: " + message + " ***");
+    Assumptions.abort(message);
+    return null;
+  }
+
+  @Test
+  void withoutTheBinaryItSkipsLoudlyButFailsUnderCi() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream err = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> requirePrometheus(null, "true", err))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("apt-get install prometheus");
+    assertThatThrownBy(() -> requirePrometheus(null, null, err))
+        .isInstanceOf(org.opentest4j.TestAbortedException.class)
+        .hasMessageContaining("Debian's package `prometheus`");
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("*** SKIPPED: ")
+        .contains("apt-get install prometheus");
+    assertThat(requirePrometheus(Paths.get("/bin/true"), "true", err))
+        .isEqualTo(Paths.get("/bin/true"));
+  }
+
   @Test
   void everyDashboardExpressionReturnsSeriesAndTheOpenAlertFires() throws Exception {
-    Path binary = prometheusBinary();
-    if (binary == null) {
-      String message = "PrometheusIntegrationTest needs the `prometheus` binary on the PATH: "
-          + "install Debian's package `prometheus` (apt-get install prometheus)";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(message + " -- CI=true, so its absence is a failure (.ci/run installs it as root)");
-      }
-      System.err.println("*** SKIPPED: " + message + " ***");
-      Assumptions.abort(message);
-    }
+    Path binary = requirePrometheus(prometheusBinary(), System.getenv("CI"), System.err);
 
     // --- breakers in every state, statistics on, windows with slow-call detection
     // Two clocks: one the traffic moves (slow calls), one that stands still, so that the open

@@ -188,4 +188,54 @@ class RegistryBindingTest {
     assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("kind", "successful")
         .functionTimer().totalTime(java.util.concurrent.TimeUnit.SECONDS)).isNaN();
   }
+
+  @Test
+  void eventsRacingTheBindingLeaveExactlyTheRegisteredBreakersBound() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      CircuitBreakerRegistry r = registry(CircuitBreakerConfig.builder().build());
+      SimpleMeterRegistry m = new SimpleMeterRegistry();
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      CircuitBreakerConfig counted = CircuitBreakerConfig.builder().recordStats().build();
+      java.util.function.IntFunction<Thread> churner = seed -> new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = seed; i < seed + 200; i++) {
+          r.breaker("b" + (i % 50));
+          if (i % 3 == 0) {
+            r.remove("b" + ((i * 7) % 50));
+          }
+          if (i % 5 == 0) {
+            r.replace("b" + ((i * 11) % 50), CircuitBreakerConfig.builder().build());
+          }
+          if (i % 7 == 0) {
+            r.reconfigure("b" + ((i * 13) % 50), i % 2 == 0 ? counted
+                : CircuitBreakerConfig.builder().build());
+          }
+        }
+      });
+      Thread one = churner.apply(0);
+      Thread two = churner.apply(1000);
+      one.start();
+      two.start();
+      start.countDown();
+      BreakwaterMetrics.ofRegistry(r, NamingScheme.NATIVE).bindTo(m);
+      one.join(10_000);
+      two.join(10_000);
+      assertThat(one.isAlive() || two.isAlive()).isFalse();
+      // every registered breaker has exactly the meters its config allows now
+      for (CircuitBreaker b : r.breakers()) {
+        assertThat(m.find("breakwater.circuitbreaker.state").tag("name", b.name()).meters())
+            .hasSize(1);
+        assertThat(m.find("breakwater.circuitbreaker.calls").tag("name", b.name()).meters())
+            .as(b.name()).hasSize(b.config().isRecordingStats() ? 4 : 0);
+      }
+      Set<String> registered = r.breakers().stream().map(CircuitBreaker::name)
+          .collect(Collectors.toSet());
+      assertThat(m.getMeters().stream().map(x -> x.getId().getTag("name"))
+          .collect(Collectors.toSet())).as("round " + round).isEqualTo(registered);
+    }
+  }
 }
