@@ -238,4 +238,29 @@ class RegistryBindingTest {
           .collect(Collectors.toSet())).as("round " + round).isEqualTo(registered);
     }
   }
+
+  @Test
+  void eventsHandledOutOfOrderStillEndWithTheRegistrysState() {
+    // Two threads: one replaces "a", the other then removes it; their events reach the binder
+    // in the opposite order (REMOVED of the new breaker first, then REPLACED).
+    CircuitBreakerRegistry r = registry(CircuitBreakerConfig.builder().build());
+    Binding binding = new Binding(meters, NamingScheme.NATIVE, r);
+    CircuitBreaker first = r.breaker("a");
+    binding.reconcile("a", null);
+    assertThat(metersOf("a")).hasSize(1);
+    CircuitBreaker second = r.replace("a", CircuitBreakerConfig.builder().build());
+    r.remove("a");
+    binding.onEvent(dev.breakwater.RegistryEvent.REMOVED, second);
+    binding.onEvent(dev.breakwater.RegistryEvent.REPLACED, second);
+    assertThat(first).isNotSameAs(second);
+    assertThat(metersOf("a")).isEmpty();                 // not the first breaker's meters
+
+    // and the other way round: ADDED handled after the REMOVED of a later instance
+    CircuitBreaker third = r.breaker("a");
+    binding.onEvent(dev.breakwater.RegistryEvent.ADDED, third);
+    assertThat(metersOf("a")).hasSize(1);
+    binding.onEvent(dev.breakwater.RegistryEvent.REMOVED, second);   // stale: changes nothing
+    assertThat(metersOf("a")).hasSize(1);
+    assertThat(binding.size()).isEqualTo(1);
+  }
 }
