@@ -53,7 +53,10 @@ public enum NamingScheme {
    *   <li>{@code .calls}: the count per kind is exact; the core times calls without their
    *       outcome, so each kind's total time is its count times the breaker's mean latency over
    *       all timed calls (needs {@code recordLatency()}; without it the total time is NaN). No
-   *       {@code _max} series: a maximum needs an event per call.
+   *       {@code _max} series: a maximum needs an event per call. (A {@code LatencyRecorder}
+   *       backed by a Micrometer {@code Timer} would not help: the core hands it durations
+   *       without their outcome, and on step-based registries a timer's count is not
+   *       cumulative, which the breaker's statistics assume; so none is offered.)
    *   <li>{@code .slow.calls}: the window counts slow calls without their outcome: one series,
    *       {@code kind="all"}, instead of successful and failed.
    *   <li>Window meters ({@code .buffered.calls}, {@code .failure.rate}, and with slow-call
