@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * to a {@code PrometheusMeterRegistry} by {@code breakwater-micrometer} ({@code
  * breakwater-stats-bound}) or not ({@code breakwater-stats}). The binder's meters read the
  * breaker at scrape time only, so the target is "bound at most unbound + 1 ns", 0 B/op. The
- * registry is scraped once in the set-up, so that the meters' functions have run.
+ * registry is scraped once in the set-up, so that the meters' functions have run. A control,
+ * {@code breakwater-stats-other-bound}, does the same with another breaker bound.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,8 +40,13 @@ public class MetricsBenchmark {
   /** The breaker, bound or not. */
   @State(Scope.Benchmark)
   public static class Breaker {
-    /** {@code breakwater-stats} (not bound) or {@code breakwater-stats-bound}. */
-    @Param({"breakwater-stats", "breakwater-stats-bound"})
+    /**
+     * {@code breakwater-stats} (not bound), {@code breakwater-stats-bound}, or
+     * {@code breakwater-stats-other-bound} (a control: the same Micrometer set-up and scrape, but
+     * with another breaker bound, so that it separates "this breaker is bound" from "Micrometer
+     * was loaded and ran in this JVM").
+     */
+    @Param({"breakwater-stats", "breakwater-stats-bound", "breakwater-stats-other-bound"})
     public String impl;
 
     CircuitBreaker breaker;
@@ -51,9 +57,11 @@ public class MetricsBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       breaker = CircuitBreaker.of("metrics", CircuitBreakerConfig.builder().recordStats().build());
-      if (impl.equals("breakwater-stats-bound")) {
+      if (impl.equals("breakwater-stats-bound") || impl.equals("breakwater-stats-other-bound")) {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        BreakwaterMetrics.ofBreaker(breaker, NamingScheme.NATIVE).bindTo(meters);
+        CircuitBreaker bound = impl.equals("breakwater-stats-bound") ? breaker
+            : CircuitBreaker.of("other", CircuitBreakerConfig.builder().recordStats().build());
+        BreakwaterMetrics.ofBreaker(bound, NamingScheme.NATIVE).bindTo(meters);
         if (!meters.scrape().contains("breakwater_circuitbreaker_calls_total")) {
           throw new IllegalStateException("the binder registered nothing");
         }

@@ -64,7 +64,7 @@ final class OperationsTargets {
         named(r, "MetricsBenchmark.callSuccess", "breakwater-stats", "the same unbound")));
     out.add(Targets.zeroAlloc(r, "alloc-metrics", "Allocation per call, bound and unbound",
         List.of("MetricsBenchmark.callSuccess"),
-        List.of("breakwater-stats", "breakwater-stats-bound")));
+        List.of("breakwater-stats", "breakwater-stats-bound", "breakwater-stats-other-bound")));
     out.add(registryFootprint(footprint, "breakwater", 96));
     out.add(registryFootprint(footprint, "breakwater-stats", 200));
     return out;
