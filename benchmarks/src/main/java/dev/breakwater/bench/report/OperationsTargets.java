@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The targets of issues 10 (the cached clock), 11 (registry and statistics) and 12
- * (composition), each against
+ * The targets of issues 10 (the cached clock), 11 (registry and statistics), 12 (composition)
+ * and 13 (the Micrometer binder: bound at most unbound + 1 ns, 0 B/op), each against
  * floors measured in the same run: the volatile-read and uncontended-CAS floors of
  * {@code FloorBenchmark}, the no-breaker baseline of {@code ClosedBenchmark}, a
  * {@code ConcurrentHashMap.get} of the same key. Same conventions as {@link Targets}.
@@ -57,6 +57,14 @@ final class OperationsTargets {
         + "threads, with and without latency)", List.of("StatsBenchmark.callSuccess",
             "StatsBenchmark.callSuccess2"),
         List.of("breakwater", "breakwater-stats", "breakwater-latency")));
+    // issue 13: the Micrometer binder adds nothing per call
+    out.add(aboveFloors(r, "metrics-bound",
+        "CLOSED success via call(), recordStats(), bound by breakwater-micrometer",
+        "MetricsBenchmark.callSuccess", "breakwater-stats-bound", 1, busy,
+        named(r, "MetricsBenchmark.callSuccess", "breakwater-stats", "the same unbound")));
+    out.add(Targets.zeroAlloc(r, "alloc-metrics", "Allocation per call, bound and unbound",
+        List.of("MetricsBenchmark.callSuccess"),
+        List.of("breakwater-stats", "breakwater-stats-bound", "breakwater-stats-other-bound")));
     out.add(registryFootprint(footprint, "breakwater", 96));
     out.add(registryFootprint(footprint, "breakwater-stats", 200));
     // issue 12: composition

@@ -309,6 +309,9 @@ public final class ReportGenerator {
     // ---- the cached clock, registry and statistics
     OperationsSection.append(md, r, fp);
 
+    // ---- Micrometer metrics export
+    MetricsSection.append(md, r);
+
     // ---- footprint
     md.append("## Footprint (JOL)\n\n");
     if (fp == null) {

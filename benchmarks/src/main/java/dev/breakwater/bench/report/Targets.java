@@ -95,7 +95,8 @@ public final class Targets {
       "ScalingBenchmark.closedManual_t2", "ScalingBenchmark.closedManual_t4",
       "WindowBenchmark.manualFail10", "WindowBenchmark.manualFail10_t2",
       "WindowBenchmark.manualFail10_t4", "CachedClockBenchmark.timeWindowSuccess",
-      "StatsBenchmark.callSuccess", "StatsBenchmark.callSuccess2");
+      "StatsBenchmark.callSuccess", "StatsBenchmark.callSuccess2",
+      "MetricsBenchmark.callSuccess");
 
   private Targets() {}
 
