@@ -188,7 +188,7 @@ else
   rm -f "$out"/jmh*.json "$out"/jmh*.log
   echo "== JMH (full): every case, every implementation, 1/2/4 threads, -prof gc"
   jmh "$out/jmh.log" "$out/jmh.json" \
-    '^dev\.breakwater\.bench\.(ClosedBenchmark|OpenBenchmark|HalfOpenBenchmark|FloorBenchmark|ScalingBenchmark|WindowBenchmark|CachedClockBenchmark|RegistryBenchmark|StatsBenchmark|MetricsBenchmark|ScrapeBenchmark)\.' \
+    '^dev\.breakwater\.bench\.(ClosedBenchmark|OpenBenchmark|HalfOpenBenchmark|FloorBenchmark|ScalingBenchmark|WindowBenchmark|CachedClockBenchmark|RegistryBenchmark|StatsBenchmark|PipelineBenchmark|MetricsBenchmark|ScrapeBenchmark)\.' \
     -f 1 -wi 3 -w 500ms -i 8 -r 500ms -foe true -prof gc
   results=("$out/jmh.json")
   footprint_impls=()
