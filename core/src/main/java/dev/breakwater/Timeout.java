@@ -110,15 +110,23 @@ public final class Timeout {
           + " (JDK 21+ uses virtual threads)");
     }
     CompletableFuture<T> done = new CompletableFuture<>();
-    Future<?> task = e.submit(() -> {
-      try {
-        done.complete(operation.call());
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    });
+    // The timer first: the timeout counts from before the call is handed over, and the timer
+    // exists whenever the call has started.
     Scheduler.Cancellable timer = scheduler.schedule(
         () -> done.completeExceptionally(timeoutException()), nanos);
+    final Future<?> task;
+    try {
+      task = e.submit(() -> {
+        try {
+          done.complete(operation.call());
+        } catch (Throwable t) {
+          done.completeExceptionally(t);
+        }
+      });
+    } catch (RuntimeException rejected) {
+      timer.cancel();
+      throw rejected;
+    }
     try {
       return done.get();
     } catch (ExecutionException ex) {

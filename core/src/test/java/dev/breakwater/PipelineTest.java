@@ -193,7 +193,8 @@ class PipelineTest {
       Pipeline<String> p = Pipeline.<String>builder().retry(retry(3)).breaker(b).timeout(t)
           .build();
       String r = p.call(() -> {
-        if (calls.incrementAndGet() == 1) {
+        calls.incrementAndGet();
+        if (timers.get() == 1) { // the first attempt (its timer was set before it started)
           Thread.sleep(10_000); // interrupted when abandoned
         }
         return "second attempt";
