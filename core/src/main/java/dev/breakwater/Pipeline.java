@@ -60,10 +60,13 @@ public final class Pipeline<T> {
 
   private final int[] kinds;
   private final Object[] policies;
+  /** The synchronous chain, outermost stage first. */
+  private final Stage<T> sync;
 
   private Pipeline(int[] kinds, Object[] policies) {
     this.kinds = kinds;
     this.policies = policies;
+    this.sync = chain(kinds, policies);
   }
 
   /**
@@ -90,64 +93,156 @@ public final class Pipeline<T> {
    */
   public T call(Callable<? extends T> operation) throws Exception {
     Objects.requireNonNull(operation, "operation must not be null");
-    return run(0, operation);
+    return sync.run(operation);
   }
 
-  /** Runs the stages from {@code level} inwards around {@code operation}. */
-  @SuppressWarnings("unchecked")
-  T run(int level, Callable<? extends T> operation) throws Exception {
-    if (level == kinds.length) {
+  /**
+   * One synchronous stage and everything inside it. Each kind of policy is its own final class
+   * whose call to the next stage is a separate call site, so where one pipeline shape dominates
+   * the JIT sees each site monomorphic and inlines the whole chain (a single recursive method
+   * would stop at its recursive-inlining limit).
+   */
+  abstract static class Stage<T> {
+    abstract T run(Callable<? extends T> operation) throws Exception;
+  }
+
+  /** The call itself. */
+  private static final class CallStage<T> extends Stage<T> {
+    @Override
+    T run(Callable<? extends T> operation) throws Exception {
       return operation.call();
     }
-    final Object policy = policies[level];
-    switch (kinds[level]) {
-      case FALLBACK: {
-        final Fallback<? extends T> fallback = (Fallback<? extends T>) policy;
-        try {
-          return run(level + 1, operation);
-        } catch (Throwable t) {
-          if (!fallback.handles(t)) {
-            throw t;
-          }
-          return fallback.apply(t);
-        }
-      }
-      case RETRY:
-        return ((Retry) policy).call(operation, this, level + 1);
-      case BREAKER: {
-        final CircuitBreaker breaker = (CircuitBreaker) policy;
-        long permit = breaker.admit();
-        if (permit < 0) {
-          throw breaker.rejection(permit);
-        }
-        final long start = breaker.startTiming();
-        final T result;
-        try {
-          result = run(level + 1, operation);
-        } catch (Throwable t) {
-          breaker.onThrowable(permit, t, start);
+  }
+
+  private static final class FallbackStage<T> extends Stage<T> {
+    private final Fallback<? extends T> fallback;
+    private final Stage<T> next;
+
+    FallbackStage(Fallback<? extends T> fallback, Stage<T> next) {
+      this.fallback = fallback;
+      this.next = next;
+    }
+
+    @Override
+    T run(Callable<? extends T> operation) throws Exception {
+      try {
+        return next.run(operation);
+      } catch (Throwable t) {
+        if (!fallback.handles(t)) {
           throw t;
         }
-        breaker.onResult(permit, result, start);
-        return result;
-      }
-      case BULKHEAD: {
-        final Bulkhead bulkhead = (Bulkhead) policy;
-        if (!bulkhead.acquire()) {
-          throw bulkhead.full();
-        }
-        try {
-          return run(level + 1, operation);
-        } finally {
-          bulkhead.release();
-        }
-      }
-      default: {
-        final Timeout timeout = (Timeout) policy;
-        final int next = level + 1;
-        return timeout.call(() -> run(next, operation));
+        return fallback.apply(t);
       }
     }
+  }
+
+  private static final class RetryStage<T> extends Stage<T> {
+    private final Retry retry;
+    private final Stage<T> next;
+
+    RetryStage(Retry retry, Stage<T> next) {
+      this.retry = retry;
+      this.next = next;
+    }
+
+    @Override
+    T run(Callable<? extends T> operation) throws Exception {
+      return retry.call(operation, next);
+    }
+  }
+
+  private static final class BreakerStage<T> extends Stage<T> {
+    private final CircuitBreaker breaker;
+    private final Stage<T> next;
+
+    BreakerStage(CircuitBreaker breaker, Stage<T> next) {
+      this.breaker = breaker;
+      this.next = next;
+    }
+
+    @Override
+    T run(Callable<? extends T> operation) throws Exception {
+      // the breaker's own call() path, with the rest of the pipeline as the operation
+      final CircuitBreaker b = breaker;
+      long permit = b.admit();
+      if (permit < 0) {
+        throw b.rejection(permit);
+      }
+      final long start = b.startTiming();
+      final T result;
+      try {
+        result = next.run(operation);
+      } catch (Throwable t) {
+        b.onThrowable(permit, t, start);
+        throw t;
+      }
+      b.onResult(permit, result, start);
+      return result;
+    }
+  }
+
+  private static final class BulkheadStage<T> extends Stage<T> {
+    private final Bulkhead bulkhead;
+    private final Stage<T> next;
+
+    BulkheadStage(Bulkhead bulkhead, Stage<T> next) {
+      this.bulkhead = bulkhead;
+      this.next = next;
+    }
+
+    @Override
+    T run(Callable<? extends T> operation) throws Exception {
+      final Bulkhead b = bulkhead;
+      if (!b.acquire()) {
+        throw b.full();
+      }
+      try {
+        return next.run(operation);
+      } finally {
+        b.release();
+      }
+    }
+  }
+
+  private static final class TimeoutStage<T> extends Stage<T> {
+    private final Timeout timeout;
+    private final Stage<T> next;
+
+    TimeoutStage(Timeout timeout, Stage<T> next) {
+      this.timeout = timeout;
+      this.next = next;
+    }
+
+    @Override
+    T run(Callable<? extends T> operation) throws Exception {
+      return timeout.call(() -> next.run(operation)); // a task per call: it runs elsewhere
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Stage<T> chain(int[] kinds, Object[] policies) {
+    Stage<T> s = new CallStage<>();
+    for (int i = kinds.length - 1; i >= 0; i--) {
+      Object p = policies[i];
+      switch (kinds[i]) {
+        case FALLBACK:
+          s = new FallbackStage<>((Fallback<? extends T>) p, s);
+          break;
+        case RETRY:
+          s = new RetryStage<>((Retry) p, s);
+          break;
+        case BREAKER:
+          s = new BreakerStage<>((CircuitBreaker) p, s);
+          break;
+        case BULKHEAD:
+          s = new BulkheadStage<>((Bulkhead) p, s);
+          break;
+        default:
+          s = new TimeoutStage<>((Timeout) p, s);
+          break;
+      }
+    }
+    return s;
   }
 
   // ------------------------------------------------------------------ asynchronous

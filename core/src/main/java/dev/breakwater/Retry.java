@@ -139,14 +139,14 @@ public final class Retry {
    */
   public <T> T call(Callable<? extends T> operation) throws Exception {
     Objects.requireNonNull(operation, "operation must not be null");
-    return call(operation, null, 0);
+    return call(operation, null);
   }
 
   /**
-   * The synchronous loop; {@code pipeline} non-null means "each attempt is the rest of that
-   * pipeline from {@code level}" (no lambda: no allocation per call).
+   * The synchronous loop; {@code inner} non-null means "each attempt is the rest of a pipeline"
+   * (no lambda: no allocation per call).
    */
-  <T> T call(Callable<? extends T> operation, Pipeline<T> pipeline, int level) throws Exception {
+  <T> T call(Callable<? extends T> operation, Pipeline.Stage<T> inner) throws Exception {
     final long start = maxDurationNanos == Long.MAX_VALUE ? 0 : ticker.read();
     if (budget != null) {
       budget.recordCall();
@@ -154,7 +154,7 @@ public final class Retry {
     for (int attempt = 1; ; attempt++) {
       T result;
       try {
-        result = pipeline == null ? operation.call() : pipeline.run(level, operation);
+        result = inner == null ? operation.call() : inner.run(operation);
       } catch (Throwable t) {
         long delay = delayBeforeRetry(attempt, t, start);
         if (delay < 0) {
