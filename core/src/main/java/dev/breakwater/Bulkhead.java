@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * read below it.
  *
  * <p>Waiting (only with {@code maxWait > 0}) parks the thread with {@link LockSupport#parkNanos}:
- * no monitor, no {@code synchronized}, so a waiting virtual thread unmounts instead of pinning its
+ * no monitor and no lock, so a waiting virtual thread unmounts instead of pinning its
  * carrier. A waiter enqueues itself and then re-tries the counter; a releaser decrements the
  * counter and then wakes the first waiter. Both steps are volatile, so at least one of the two
  * sees the other (a waiter cannot sleep through the only release), and every wait is bounded by

@@ -71,9 +71,12 @@ final class CallStats {
    * Replaced only by a reconfiguration (see {@link Reconfiguration}).
    */
   volatile LatencyRecorder latency;
+  /** The factory {@link #latency} came from (null: the built-in counters). */
+  volatile LatencyRecorder.Factory latencyFactory;
 
-  CallStats(LatencyRecorder latency) {
+  CallStats(LatencyRecorder latency, LatencyRecorder.Factory latencyFactory) {
     this.latency = latency;
+    this.latencyFactory = latencyFactory;
   }
 
   /** Adds one to {@code counter}. */

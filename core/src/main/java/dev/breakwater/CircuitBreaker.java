@@ -122,11 +122,13 @@ public final class CircuitBreaker {
   private static final StateChangeListener[] NO_LISTENERS = new StateChangeListener[0];
   private static final VarHandle WORD;
   private static final VarHandle LISTENERS;
+  private static final VarHandle CONFIG;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       WORD = lookup.findVarHandle(CircuitBreaker.class, "word", long.class);
+      CONFIG = lookup.findVarHandle(CircuitBreaker.class, "config", CircuitBreakerConfig.class);
       LISTENERS = lookup.findVarHandle(
           CircuitBreaker.class, "listeners", StateChangeListener[].class);
     } catch (ReflectiveOperationException e) {
@@ -190,36 +192,56 @@ public final class CircuitBreaker {
 
   /**
    * Replaces this breaker's config in place, keeping its state, generation and (where the shape
-   * allows) counts: see {@link Reconfiguration} for exactly what carries over. Serialised on
-   * this breaker (a cold path); calls go on meanwhile.
+   * allows) counts: see {@link Reconfiguration} for exactly what carries over. Lock-free: the
+   * config is replaced by a CAS, and the window and statistics are then made to fit the config
+   * found in the field, again until it stays the same, so concurrent reconfigurations converge
+   * on the last one installed without either waiting for the other. Calls go on meanwhile.
    */
-  synchronized void reconfigure(CircuitBreakerConfig next) {
-    final CircuitBreakerConfig prev = config;
-    Reconfiguration.check(name, prev, next);
-    final SlidingWindow before = window;
-    final SlidingWindow after = Reconfiguration.window(before, next);
-    // A racing reader may see any mix of old and new settings (plain fields): every path reads
-    // each once, null-checks window and stats, and is valid with any combination.
-    window = after;
-    stats = Reconfiguration.stats(name, stats, prev, next);
-    config = next;
-    // Publish: a volatile RMW of the word that changes nothing. Every later CAS of the word
-    // reads it (or a later one), and every operation reads the word with acquire.
-    WORD.getAndAdd(this, 0L);
-    if (Reconfiguration.zeroesFailures(before, after)) {
-      // CAS loop, same generation: zero the consecutive-failure count of the CLOSED-like period
-      // (it means nothing to the other counting mode). Retried only when the word moved.
-      for (;;) {
-        long w = word();
-        if (!BreakerWord.isRecording(w) || BreakerWord.failures(w) == 0) {
-          break;
-        }
-        long zeroed = BreakerWord.state(w) == CLOSED
-            ? BreakerWord.closed(BreakerWord.generation(w), 0)
-            : BreakerWord.metricsOnly(BreakerWord.generation(w), 0);
-        if (cas(w, zeroed)) {
-          break;
-        }
+  void reconfigure(CircuitBreakerConfig next) {
+    // CAS loop: retried only when another reconfiguration installed its config meanwhile.
+    for (;;) {
+      final CircuitBreakerConfig prev = (CircuitBreakerConfig) CONFIG.getVolatile(this);
+      Reconfiguration.check(name, prev, next);
+      if (CONFIG.compareAndSet(this, prev, next)) {
+        break;
+      }
+    }
+    // Fit window and statistics to the config now installed; a concurrent reconfiguration may
+    // have written the parts of an older config after we read: check and fit again. Each pass
+    // is idempotent, and the loop ends once a pass saw the config unchanged. A racing reader may
+    // see any mix of old and new parts (plain fields): every path reads each once, null-checks
+    // window and stats, and is valid with any combination.
+    CircuitBreakerConfig fitted;
+    do {
+      fitted = (CircuitBreakerConfig) CONFIG.getVolatile(this);
+      final SlidingWindow before = window;
+      final SlidingWindow after = Reconfiguration.window(before, fitted);
+      window = after;
+      stats = Reconfiguration.stats(name, stats, fitted);
+      if (Reconfiguration.zeroesFailures(before, after)) {
+        zeroFailures();
+      }
+      // Publish: a volatile RMW of the word that changes nothing. Every later CAS of the word
+      // reads it (or a later one), and every operation reads the word with acquire.
+      WORD.getAndAdd(this, 0L);
+    } while (CONFIG.getVolatile(this) != fitted);
+  }
+
+  /**
+   * Zeroes the consecutive-failure count of the CLOSED-like period, same generation (it means
+   * nothing to the other counting mode). CAS loop: retried only when the word moved.
+   */
+  private void zeroFailures() {
+    for (;;) {
+      long w = word();
+      if (!BreakerWord.isRecording(w) || BreakerWord.failures(w) == 0) {
+        return;
+      }
+      long zeroed = BreakerWord.state(w) == CLOSED
+          ? BreakerWord.closed(BreakerWord.generation(w), 0)
+          : BreakerWord.metricsOnly(BreakerWord.generation(w), 0);
+      if (cas(w, zeroed)) {
+        return;
       }
     }
   }
@@ -248,6 +270,14 @@ public final class CircuitBreaker {
    */
   public <T> T call(Callable<? extends T> operation) throws Exception {
     Objects.requireNonNull(operation, "operation must not be null");
+    return call(operation, null);
+  }
+
+  /**
+   * {@link #call}; {@code inner} non-null means "the admitted call is the rest of a pipeline"
+   * (its breaker stage: no lambda, no allocation per call).
+   */
+  <T> T call(Callable<? extends T> operation, Pipeline.Stage<T> inner) throws Exception {
     long permit = admit();
     if (permit < 0) {
       throw rejection(permit);
@@ -255,7 +285,7 @@ public final class CircuitBreaker {
     final long start = startTiming();
     final T result;
     try {
-      result = operation.call();
+      result = inner == null ? operation.call() : inner.run(operation);
     } catch (Throwable t) {
       onThrowable(permit, t, start);
       throw t;

@@ -162,22 +162,7 @@ public final class Pipeline<T> {
 
     @Override
     T run(Callable<? extends T> operation) throws Exception {
-      // the breaker's own call() path, with the rest of the pipeline as the operation
-      final CircuitBreaker b = breaker;
-      long permit = b.admit();
-      if (permit < 0) {
-        throw b.rejection(permit);
-      }
-      final long start = b.startTiming();
-      final T result;
-      try {
-        result = next.run(operation);
-      } catch (Throwable t) {
-        b.onThrowable(permit, t, start);
-        throw t;
-      }
-      b.onResult(permit, result, start);
-      return result;
+      return breaker.call(operation, next); // the breaker's own call() path around the rest
     }
   }
 

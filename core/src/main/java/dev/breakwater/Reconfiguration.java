@@ -66,23 +66,27 @@ final class Reconfiguration {
     return before != after && (before == null || after == null);
   }
 
-  /** The statistics that serve {@code next}. */
-  static CallStats stats(String name, CallStats current, CircuitBreakerConfig prev,
-      CircuitBreakerConfig next) {
+  /**
+   * The statistics that serve {@code next}: {@code current} if it has some (with a recorder
+   * from {@code next}'s latency recorder factory, asked again only when the factory changed),
+   * fresh ones if it has none, none if {@code next} keeps none. Idempotent.
+   */
+  static CallStats stats(String name, CallStats current, CircuitBreakerConfig next) {
     if (!next.recordsStats) {
       return null;
     }
     if (current == null) {
       return newStats(name, next);
     }
-    if (next.latencyRecorders != prev.latencyRecorders) {
+    if (current.latencyFactory != next.latencyRecorders) {
       current.latency = recorder(name, next);
+      current.latencyFactory = next.latencyRecorders;
     }
     return current;
   }
 
   static CallStats newStats(String name, CircuitBreakerConfig c) {
-    return c.recordsStats ? new CallStats(recorder(name, c)) : null;
+    return c.recordsStats ? new CallStats(recorder(name, c), c.latencyRecorders) : null;
   }
 
   private static LatencyRecorder recorder(String name, CircuitBreakerConfig c) {

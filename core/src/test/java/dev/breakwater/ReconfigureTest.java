@@ -236,6 +236,43 @@ class ReconfigureTest {
   }
 
   @Nested
+  class Concurrent {
+    @Test
+    void racingReconfigurationsConvergeOnTheConfigInstalledLast() throws Exception {
+      CircuitBreaker b = breaker(config());
+      CircuitBreakerConfig[] configs = {
+          config().slidingWindow(SlidingWindowType.COUNT_BASED, 10).recordStats().build(),
+          config().slidingWindow(SlidingWindowType.COUNT_BASED, 20).build(),
+          config().failureThreshold(3).recordLatency().build()};
+      for (int round = 0; round < 200; round++) {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        int r = round;
+        Thread other = new Thread(() -> {
+          try {
+            start.await();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          registry.reconfigure("b", configs[(r + 1) % 3]);
+        });
+        other.start();
+        start.await();
+        registry.reconfigure("b", configs[r % 3]);
+        other.join();
+        // whichever was installed last, window and statistics fit it
+        CircuitBreakerConfig c = b.config();
+        SlidingWindow w = b.slidingWindow();
+        if (c.slidingWindowType() == null) {
+          assertThat(w).as("round " + r).isNull();
+        } else {
+          assertThat(w.hasShapeOf(c)).as("round " + r).isTrue();
+        }
+        assertThat(b.stats().isRecording()).as("round " + r).isEqualTo(c.isRecordingStats());
+      }
+    }
+  }
+
+  @Nested
   class Window {
     private CircuitBreakerConfig.Builder counting(int size) {
       return config().slidingWindow(SlidingWindowType.COUNT_BASED, size).minimumNumberOfCalls(4);
