@@ -175,4 +175,27 @@ class HelpersTest {
     assertThat(redis.isRunning()).isFalse();
     assertThat(FreePort.isOpen(port)).isFalse();
   }
+
+  @Test
+  void transitions_awaitLastWaitsForAnAnnouncementMadeOnAnotherThread() throws Exception {
+    dev.breakwater.CircuitBreaker breaker = dev.breakwater.CircuitBreaker.ofDefaults("late");
+    Transitions transitions = Transitions.of(breaker);
+    transitions.onStateChange(breaker, dev.breakwater.CircuitBreaker.State.CLOSED,
+        dev.breakwater.CircuitBreaker.State.OPEN);
+    Thread late = new Thread(() -> {
+      Field.pause(200); // as a health check's thread announcing after its CAS
+      transitions.onStateChange(breaker, dev.breakwater.CircuitBreaker.State.HALF_OPEN,
+          dev.breakwater.CircuitBreaker.State.CLOSED);
+    });
+    late.start();
+    transitions.awaitLast(dev.breakwater.CircuitBreaker.State.HALF_OPEN,
+        dev.breakwater.CircuitBreaker.State.CLOSED, Duration.ofSeconds(5));
+    assertThat(transitions.toString()).isEqualTo("CLOSED->OPEN, HALF_OPEN->CLOSED");
+    late.join();
+    // and a step that never comes is a failure naming what was recorded, not a hang
+    assertThatThrownBy(() -> transitions.awaitLast(dev.breakwater.CircuitBreaker.State.OPEN,
+        dev.breakwater.CircuitBreaker.State.HALF_OPEN, Duration.ofMillis(50)))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("OPEN->HALF_OPEN")
+        .hasMessageContaining("CLOSED->OPEN, HALF_OPEN->CLOSED");
+  }
 }

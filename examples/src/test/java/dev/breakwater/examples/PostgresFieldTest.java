@@ -187,6 +187,7 @@ class PostgresFieldTest {
         Field.pause(20);
       }
       long closedAfter = System.nanoTime() - restarted;
+      transitions.awaitLast(State.HALF_OPEN, State.CLOSED, Duration.ofSeconds(5));
       assertThat(prices.price(7)).isEqualTo(70L);
       assertThat(prices.unserved.get()).isZero();
       assertThat(transitions.steps().get(0).toString()).isEqualTo("CLOSED->OPEN");

@@ -243,6 +243,7 @@ class RedisFieldTest {
         refill(connection.sync()); // through the same Lettuce connection, reconnected
         pollWhile(reads, () -> breaker.state() != State.CLOSED, "CLOSED after the restart");
         long closedAfter = System.nanoTime() - restarted;
+        transitions.awaitLast(State.HALF_OPEN, State.CLOSED, Duration.ofSeconds(5));
 
         List<Transitions.Step> steps = transitions.steps();
         assertThat(steps).extracting(Transitions.Step::toString).startsWith(
@@ -298,6 +299,8 @@ class RedisFieldTest {
         refill(sync);
         long rejectedBefore = reads.rejected.size();
         pollWhile(reads, () -> breaker.state() != State.CLOSED, "CLOSED by the health checks");
+        // the check thread closed it; its announcement reaches the listener after the CAS
+        transitions.awaitLast(State.HALF_OPEN, State.CLOSED, Duration.ofSeconds(5));
 
         assertThat(reachedWhileNotClosed.get()).as("real calls that reached Redis while not"
             + " CLOSED").isZero();

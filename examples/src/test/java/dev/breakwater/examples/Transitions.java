@@ -3,6 +3,7 @@ package dev.breakwater.examples;
 import dev.breakwater.CircuitBreaker;
 import dev.breakwater.CircuitBreaker.State;
 import dev.breakwater.StateChangeListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -46,6 +47,20 @@ final class Transitions implements StateChangeListener {
 
   synchronized List<Step> steps() {
     return List.copyOf(steps);
+  }
+
+  /**
+   * Waits, at most {@code max}, until the last recorded transition is {@code from -> to}. A
+   * transition made on another thread (a health check's, another caller's) is visible in
+   * {@link CircuitBreaker#state()} as soon as its CAS succeeds, but reaches this listener only
+   * after it: a test that saw the new state and then reads {@link #steps()} must wait for it.
+   */
+  void awaitLast(State from, State to, Duration max) {
+    String step = from + "->" + to;
+    Field.await(() -> {
+      List<Step> now = steps();
+      return !now.isEmpty() && now.get(now.size() - 1).toString().equals(step);
+    }, max, "the listener to record " + step + " (recorded: " + this + ")");
   }
 
   /** Each OPEN -> HALF_OPEN wait: from the transition into OPEN to the one out of it. */
