@@ -19,7 +19,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,23 +126,14 @@ class PostgresFieldTest {
         assertThat(prices.price(id)).isEqualTo(id * 10L); // warms the cache
       }
 
-      AtomicBoolean stop = new AtomicBoolean();
       AtomicLong wrong = new AtomicLong();
-      Thread[] load = new Thread[workers];
-      for (int w = 0; w < workers; w++) {
-        int seed = w;
-        load[w] = new Thread(() -> {
-          for (int i = seed; i < 20_000 && !stop.get(); i++) {
-            int id = i % ROWS;
-            Long px = prices.price(id);
-            if (px == null || px != id * 10L) {
-              wrong.incrementAndGet();
-            }
-            Field.pause(1); // a modest load: this machine is shared
-          }
-        }, "pg-load-" + w);
-        load[w].start();
-      }
+      Load load = Load.start("pg-load", workers, 20_000, 1, i -> { // 1 ms pauses: a shared host
+        int id = i % ROWS;
+        Long px = prices.price(id);
+        if (px == null || px != id * 10L) {
+          wrong.incrementAndGet();
+        }
+      });
       Field.await(() -> prices.ok.size() >= 200, Duration.ofSeconds(15), "200 queries");
       long stopping = System.nanoTime();
       pg.stopImmediately();
@@ -152,11 +142,7 @@ class PostgresFieldTest {
       long openedAfter = openedAt - stopping;
       Field.await(() -> prices.rejected.size() >= 500, Duration.ofSeconds(15),
           "500 rejections");
-      stop.set(true);
-      for (Thread t : load) {
-        t.join(10_000);
-        assertThat(t.isAlive()).as("load thread ended").isFalse();
-      }
+      load.stop();
       int failedWhileDown = prices.failed.size();
       // failed calls that started before the breaker opened: those that opened it and those
       // in flight on the other thread (later ones are probes, after the open timeout)

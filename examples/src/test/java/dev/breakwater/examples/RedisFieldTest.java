@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,31 +156,19 @@ class RedisFieldTest {
           reads.get("k" + i); // warm the cache
         }
 
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicLong wrong = new AtomicLong();
-        Thread[] load = new Thread[workers];
-        for (int w = 0; w < workers; w++) {
-          int seed = w;
-          load[w] = new Thread(() -> {
-            for (int i = seed; i < 20_000 && !stop.get(); i++) {
-              int k = i % KEYS;
-              if (!("v" + k).equals(reads.get("k" + k))) {
-                wrong.incrementAndGet();
-              }
-            }
-          }, "redis-load-" + w);
-          load[w].start();
-        }
+        Load load = Load.start("redis-load", workers, 20_000, 0, i -> {
+          int k = i % KEYS;
+          if (!("v" + k).equals(reads.get("k" + k))) {
+            wrong.incrementAndGet();
+          }
+        });
         Field.await(() -> reads.ok.size() >= 300, Duration.ofSeconds(10), "300 reads");
         redis.kill();
         Field.await(() -> breaker.state() == State.OPEN, Duration.ofSeconds(10), "OPEN");
         Field.await(() -> reads.rejected.size() >= 2_000, Duration.ofSeconds(10),
             "2000 rejections");
-        stop.set(true);
-        for (Thread t : load) {
-          t.join(10_000);
-          assertThat(t.isAlive()).as("load thread ended").isFalse();
-        }
+        load.stop();
 
         assertThat(breaker.state()).isEqualTo(State.OPEN);
         assertThat(transitions.steps()).extracting(Transitions.Step::to)
