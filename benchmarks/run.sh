@@ -2,7 +2,7 @@
 # Builds Breakwater and its benchmarks, runs the benchmark suite, the JOL footprint probe, the
 # report generator and the target checker. Needs only a JDK (17+); Maven comes from ../mvnw.
 #
-#   benchmarks/run.sh              full suite, 125 runs (~14 min on an idle 2-core machine), into
+#   benchmarks/run.sh              full suite, 164 runs (~18 min on an idle 2-core machine), into
 #                                  benchmarks/results-local/ (not committed)
 #   benchmarks/run.sh --publish    the same, then copied into results/, the committed report
 #                                  (only once every step succeeded; review, commit)
@@ -61,7 +61,7 @@ elif [ "$quick" = 1 ]; then
   echo "Breakwater benchmarks: quick run (~1.5 min), Breakwater and the baseline only"
   echo "Results go to $out/"
 else
-  echo "Breakwater benchmarks: full suite, every case and implementation (~14 min on an idle"
+  echo "Breakwater benchmarks: full suite, every case and implementation (~18 min on an idle"
   echo "2-core machine, most of it JMH; progress below)"
 fi
 if [ "$quick" = 0 ]; then
