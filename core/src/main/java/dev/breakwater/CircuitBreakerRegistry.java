@@ -145,13 +145,7 @@ public final class CircuitBreakerRegistry {
    * @throws IllegalStateException if the breaker would be created beyond {@code maxBreakers}
    */
   public CircuitBreaker breaker(String name, String configName) {
-    Objects.requireNonNull(configName, "configName must not be null");
-    CircuitBreakerConfig config = configs.get(configName);
-    if (config == null) {
-      throw new IllegalArgumentException("configName must be one of " + configs.keySet()
-          + ": " + configName);
-    }
-    return breaker(name, config);
+    return breaker(name, namedConfig(configName));
   }
 
   /**
@@ -372,13 +366,18 @@ public final class CircuitBreakerRegistry {
    * @throws IllegalArgumentException if no config is registered as {@code configName}
    */
   public boolean reconfigure(String name, String configName) {
+    return reconfigure(name, namedConfig(configName));
+  }
+
+  /** The config registered as {@code configName}; IAE naming the registered ones otherwise. */
+  private CircuitBreakerConfig namedConfig(String configName) {
     Objects.requireNonNull(configName, "configName must not be null");
     CircuitBreakerConfig config = configs.get(configName);
     if (config == null) {
       throw new IllegalArgumentException("configName must be one of " + configs.keySet()
           + ": " + configName);
     }
-    return reconfigure(name, config);
+    return config;
   }
 
   private void forget(String name, CircuitBreaker b) {
